@@ -1,0 +1,5 @@
+"""``python -m interviewer`` = the ``interviewer`` command."""
+
+from .cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""One module per CLI command. Each has ``add_parser(subparsers)`` and ``run(args) -> int``."""

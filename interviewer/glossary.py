@@ -1,0 +1,83 @@
+"""The shared glossary: word-level synonym groups and phrase-level concept paraphrases.
+
+This module holds the glossary as data. How its terms are analysed and applied to answers and
+phrases is the scorer's business (:mod:`interviewer.scoring.match`).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import RubricError
+from .yamlfile import field_name, read_yaml
+
+
+@dataclass(frozen=True)
+class SynonymGroup:
+    id: str
+    terms: tuple[str, ...]
+    file: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Concept:
+    id: str
+    phrases: tuple[str, ...]
+    file: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Glossary:
+    synonyms: tuple[SynonymGroup, ...] = ()
+    concepts: tuple[Concept, ...] = ()
+    digest: str = "none"
+
+
+@functools.lru_cache(maxsize=1)
+def _validator():
+    import jsonschema
+
+    from .rubric import bank_dir
+
+    schema = json.loads((bank_dir() / "glossary.schema.json").read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema)
+
+
+def load_glossary(paths: list[Path]) -> Glossary:
+    synonyms: list[SynonymGroup] = []
+    concepts: list[Concept] = []
+    digest = hashlib.sha256()
+    seen: dict[str, str] = {}
+    for path in paths:
+        if not Path(path).is_file():
+            continue
+        doc = read_yaml(path)
+        digest.update(doc.text.encode())
+        data = doc.data if doc.data is not None else {}
+        if not isinstance(data, dict):
+            raise RubricError(f"{path}:1: (top level): expected a mapping with 'synonyms' and 'concepts'")
+        errors = sorted(_validator().iter_errors(data), key=lambda e: doc.line(tuple(e.absolute_path)))
+        if errors:
+            at = tuple(errors[0].absolute_path)
+            raise RubricError(f"{doc.where(at)}: {field_name(at)}: {errors[0].message}")
+        for kind, items in (("synonyms", data.get("synonyms", [])), ("concepts", data.get("concepts", []))):
+            for i, item in enumerate(items):
+                key = f"{kind}:{item['id']}"
+                where = doc.where((kind, i, "id"))
+                if key in seen:
+                    raise RubricError(f"{where}: {kind}[{i}].id: duplicate id {item['id']!r} (also at {seen[key]})")
+                seen[key] = where
+                line = doc.line((kind, i))
+                if kind == "synonyms":
+                    terms = tuple(dict.fromkeys(t.strip() for t in item["terms"]))
+                    synonyms.append(SynonymGroup(item["id"], terms, str(path), line))
+                else:
+                    phrases = tuple(dict.fromkeys(p.strip() for p in item["phrases"]))
+                    concepts.append(Concept(item["id"], phrases, str(path), line))
+    return Glossary(tuple(synonyms), tuple(concepts), digest.hexdigest()[:12])

@@ -1,0 +1,291 @@
+"""Korean answer analysis: Kiwi morphemes, then normalisation as small named steps.
+
+The analyzer (Kiwi) is built once per process and passed in; importing this module does not
+load it. Normalisation never looks at a rubric, so one analysis serves every rubric, glossary
+and threshold (re-scoring needs no Kiwi).
+
+Steps (see ``STEPS``; ``interviewer score --explain`` prints each):
+  morphemes  Kiwi's tokens with character offsets
+  fillers    spoken fillers (음, 어, 그, 뭐, 약간, 이제, 그러니까 …) set aside
+  negation   negators (않다, 못, 안, 없다, 아니다, not) marked, for polarity
+  clauses    clause boundaries (sentence ends, connective endings, commas) marked
+  content    particles, endings and light suffixes dropped; prefixes/suffixes merged
+             into their noun (비+선형+성 -> 비선형성, 학습+률 -> 학습률)
+  lemmas     verb/adjective lemmas without -다, English lowercased, Hangul as jamo for typos
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from dataclasses import dataclass
+from typing import Iterable, Iterator, Protocol
+
+
+@dataclass(frozen=True)
+class Morph:
+    form: str
+    tag: str  # base tag: 'VA-I' -> 'VA'
+    start: int
+    end: int
+    lemma: str
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A content unit of an answer or phrase: what matching compares."""
+
+    key: str  # normalised lemma ('기울기', '생기', 'relu')
+    start: int  # character offsets in the analysed text
+    end: int
+    first: int  # index of its first and last morpheme (for negation and clause scope)
+    last: int
+
+
+@dataclass(frozen=True)
+class AnswerAnalysis:
+    text: str
+    morphs: tuple[Morph, ...]
+    units: tuple[Unit, ...]
+    negators: tuple[int, ...]  # morph indices
+    boundaries: tuple[int, ...]  # morph indices that end a clause
+    fillers: tuple[Morph, ...]
+
+    def clause_end(self, morph_index: int) -> int:
+        """Index of the first boundary at or after ``morph_index`` (len(morphs) if none)."""
+        import bisect
+
+        i = bisect.bisect_left(self.boundaries, morph_index)
+        return self.boundaries[i] if i < len(self.boundaries) else len(self.morphs)
+
+    def negations_between(self, lo: int, hi: int) -> int:
+        """How many negators have a morph index in [lo, hi)."""
+        import bisect
+
+        return bisect.bisect_left(self.negators, hi) - bisect.bisect_left(self.negators, lo)
+
+
+class Analyzer(Protocol):
+    """Turns texts into morphemes. ``name`` goes into score signatures."""
+
+    name: str
+
+    def morphemes(self, texts: Iterable[str]) -> Iterator[list[Morph]]: ...
+
+
+# --- word lists --------------------------------------------------------------------------
+
+# Interjections are always fillers; these words are fillers when they stand alone as the
+# given part of speech (spoken Korean: 음, 어, 그, 뭐, 약간, 이제, 그러니까 …).
+FILLER_WORDS = {
+    ("그", "IC"), ("음", "IC"), ("어", "IC"), ("아", "IC"), ("에", "IC"), ("저", "IC"), ("엄", "IC"),
+    ("그", "MM"), ("뭐", "NP"), ("뭐", "IC"), ("저", "NP"),
+    ("약간", "MAG"), ("이제", "MAG"), ("좀", "MAG"), ("막", "MAG"), ("그냥", "MAG"), ("뭔가", "MAG"),
+    ("진짜", "MAG"), ("되게", "MAG"), ("사실", "MAG"), ("일단", "MAG"), ("아마", "MAG"), ("완전", "MAG"),
+    ("그러니까", "MAJ"), ("그니까", "MAJ"), ("그러니깐", "MAJ"), ("근데", "MAJ"), ("그래서", "MAJ"),
+}
+# Adverbs that intensify or hedge but carry no content of their own.
+LIGHT_ADVERBS = {
+    "잘", "아주", "매우", "정말", "너무", "조금", "다", "또", "그렇게", "이렇게", "저렇게", "어떻게",
+    "왜", "굉장히", "상당히", "특히", "보통", "주로", "그대로", "바로", "이미", "역시", "혹시",
+}
+ENGLISH_NEGATORS = {"not", "no", "never", "cannot", "without", "isn't", "doesn't", "don't", "can't"}
+ENGLISH_STOP = {"a", "an", "the", "of", "to", "in", "on", "for", "is", "are", "and", "or", "by", "be", "it", "as"}
+CONNECTIVE_ENDINGS = {
+    "고", "며", "으며", "면서", "으면서", "지만", "는데", "은데", "ㄴ데", "ᆫ데", "니까", "으니까", "니",
+    "어서", "아서", "여서", "서", "라", "라서", "면", "으면", "거나", "든지", "다가", "므로", "으므로",
+    "어도", "아도", "여도", "더라도", "는데요", "고요", "구요",
+}
+CLAUSE_CONJUNCTIONS = {
+    "그리고", "그래서", "근데", "그런데", "하지만", "그러나", "또한", "따라서", "그러면", "반면",
+    "그러니까", "그니까", "그래도", "즉", "또", "그럼",
+}
+CONTENT_TAGS = {"NNG", "NNP", "NR", "SL", "SN", "SH", "XR", "VV", "VA", "MAG", "W_SERIAL"}
+DROP_SUFFIXES = {"들"}  # plural: 뉴런들 = 뉴런
+
+
+def base_tag(tag: str) -> str:
+    return tag.split("-", 1)[0]
+
+
+def is_negator(m: Morph) -> bool:
+    if m.tag == "VCN":
+        return True
+    if m.tag in ("VX", "VV") and m.lemma in ("않다", "못하다"):
+        return True
+    if m.tag == "MAG" and m.form in ("안", "못"):
+        return True
+    if m.tag == "VA" and m.lemma == "없다":
+        return True
+    return m.tag == "SL" and m.form.lower() in ENGLISH_NEGATORS
+
+
+def is_filler(m: Morph) -> bool:
+    return m.tag == "IC" or (m.form, m.tag) in FILLER_WORDS
+
+
+def is_boundary(m: Morph) -> bool:
+    if m.tag in ("EF", "SF"):
+        return True
+    if m.tag == "SP":  # comma, semicolon
+        return True
+    if m.tag == "EC":
+        return m.form in CONNECTIVE_ENDINGS
+    return m.tag == "MAJ" and m.form in CLAUSE_CONJUNCTIONS
+
+
+def _lemma_key(m: Morph) -> str:
+    if m.tag in ("VV", "VA"):
+        lemma = m.lemma or m.form
+        return lemma[:-1] if lemma.endswith("다") and len(lemma) > 1 else lemma
+    if m.tag == "SL":
+        return m.form.lower()
+    return m.form
+
+
+def content_units(morphs: tuple[Morph, ...]) -> list[Unit]:
+    """The ``content`` and ``lemmas`` steps: content morphemes as units, affixes merged."""
+    units: list[Unit] = []
+    pending_prefix: Morph | None = None
+    prev_noun = False
+    for i, m in enumerate(morphs):
+        tag = m.tag
+        if tag == "XPN":
+            pending_prefix = m
+            continue
+        if tag == "XSN":
+            if m.form not in DROP_SUFFIXES and units and prev_noun and units[-1].last == i - 1:
+                u = units[-1]
+                units[-1] = Unit(u.key + m.form, u.start, m.end, u.first, i)
+            continue
+        if tag not in CONTENT_TAGS or is_filler(m) or is_negator(m):
+            pending_prefix = None
+            prev_noun = False
+            continue
+        if tag == "MAG" and m.form in LIGHT_ADVERBS:
+            pending_prefix = None
+            prev_noun = False
+            continue
+        key = _lemma_key(m)
+        if tag == "SL" and key in ENGLISH_STOP:
+            continue
+        start, first = m.start, i
+        if pending_prefix is not None and pending_prefix.end == m.start and tag in ("NNG", "NNP", "XR"):
+            key = pending_prefix.form + key
+            start, first = pending_prefix.start, i - 1
+        pending_prefix = None
+        prev_noun = tag in ("NNG", "NNP", "XR", "SL")
+        units.append(Unit(key, start, m.end, first, i))
+    return units
+
+
+def normalize(text: str, morphs: Iterable[Morph]) -> AnswerAnalysis:
+    """Run the normalisation steps over one text's morphemes."""
+    morphs = tuple(morphs)
+    return AnswerAnalysis(
+        text=text,
+        morphs=morphs,
+        units=tuple(content_units(morphs)),
+        negators=tuple(i for i, m in enumerate(morphs) if is_negator(m)),
+        boundaries=tuple(i for i, m in enumerate(morphs) if is_boundary(m)),
+        fillers=tuple(m for m in morphs if is_filler(m)),
+    )
+
+
+STEPS = ("morphemes", "fillers", "negation", "clauses", "content", "lemmas")
+
+
+def explain_steps(analysis: AnswerAnalysis) -> list[tuple[str, str]]:
+    """What each step did, as (step, readable result), for ``--explain``."""
+    ms = analysis.morphs
+    text = analysis.text
+    neg = set(analysis.negators)
+    bnd = set(analysis.boundaries)
+    return [
+        ("morphemes", " ".join(f"{m.form}/{m.tag}" for m in ms) or "(none)"),
+        ("fillers", " ".join(text[m.start:m.end] for m in analysis.fillers) or "(none)"),
+        ("negation", " ".join(f"{ms[i].form}" for i in sorted(neg)) or "(none)"),
+        ("clauses", " | ".join(_clauses(ms, bnd, text)) or "(none)"),
+        ("content", " ".join(text[u.start:u.end] for u in analysis.units) or "(none)"),
+        ("lemmas", " ".join(u.key for u in analysis.units) or "(none)"),
+    ]
+
+
+def _clauses(ms, bnd, text):
+    out, start = [], 0
+    for i, m in enumerate(ms):
+        if i in bnd:
+            out.append(text[start:m.end].strip())
+            start = m.end
+    tail = text[start:].strip()
+    if tail:
+        out.append(tail)
+    return [c for c in out if c]
+
+
+# --- Kiwi --------------------------------------------------------------------------------
+
+
+class KiwiAnalyzer:
+    """Kiwi behind the :class:`Analyzer` interface. Construct once per process (~2.5 s)."""
+
+    def __init__(self, num_workers: int = -1):
+        try:
+            import kiwipiepy
+            from kiwipiepy import Kiwi
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            from ..errors import InterviewerError
+
+            raise InterviewerError(
+                f"kiwipiepy is not installed ({exc}); install with: pip install 'kiwipiepy>=0.24,<0.25'"
+            ) from None
+        self._kiwi = Kiwi(num_workers=num_workers)
+        self.name = f"kiwipiepy-{kiwipiepy.__version__}"
+
+    def morphemes(self, texts: Iterable[str]) -> Iterator[list[Morph]]:
+        texts = list(texts)
+        if not texts:
+            return iter(())
+        return (_morphs(tokens) for tokens in self._kiwi.tokenize(texts))
+
+    @property
+    def kiwi(self):
+        return self._kiwi
+
+
+def _morphs(tokens) -> list[Morph]:
+    return [Morph(t.form, base_tag(t.tag), t.start, t.start + t.len, t.lemma) for t in tokens]
+
+
+class BackgroundAnalyzer:
+    """Builds a :class:`KiwiAnalyzer` on a thread so the first question is shown at once."""
+
+    def __init__(self, factory=KiwiAnalyzer):
+        self._done = threading.Event()
+        self._value = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._build, args=(factory,), daemon=True, name="kiwi-loader")
+        self._thread.start()
+
+    def _build(self, factory):
+        try:
+            self._value = factory()
+        except BaseException as exc:  # handed to the caller of get()
+            self._error = exc
+        finally:
+            self._done.set()
+
+    def ready(self) -> bool:
+        return self._done.is_set()
+
+    def get(self):
+        self._done.wait()
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
+@functools.lru_cache(maxsize=1)
+def default_analyzer() -> KiwiAnalyzer:
+    """One shared analyzer per process for callers that don't manage their own."""
+    return KiwiAnalyzer()

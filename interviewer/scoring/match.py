@@ -1,0 +1,313 @@
+"""Step one of scoring: per-phrase match statistics for one question and one analysed answer.
+
+A phrase is a short sequence of content units. It matches a *window* of the answer's units
+when its units are found there (any order, other words in between), each compared by exact
+key (after glossary synonyms) or by jamo-level fuzzy similarity (rapidfuzz) for typos. The
+window score is the weighted share of phrase units found. For the best windows we then
+compare *polarity*: the number of negators (않다, 못, 안, 없다, 아니다) in the span and the rest
+of its clause, against the phrase's own. Same parity supports the key point; different
+parity contradicts it.
+
+Nothing here applies a threshold: the statistics keep the best supporting and the best
+contradicting window of every phrase, so that :mod:`.aggregate` can re-threshold and
+re-weight without Kiwi.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from ..glossary import Glossary
+from ..rubric import KeyPoint, Question
+from .analysis import Analyzer, AnswerAnalysis, Unit, normalize
+
+
+@dataclass(frozen=True)
+class MatchSettings:
+    threshold: float = 0.8  # window score needed to credit (or contradict) a key point
+    token_cutoff: float = 0.8  # jamo similarity needed for a fuzzy unit match
+    slack: int = 2  # extra units a window may hold beyond the phrase's own
+    floor: float = 0.5  # windows below this are not kept in the statistics
+    min_fuzzy_jamo: int = 5  # shorter units only match exactly
+
+    def __post_init__(self):
+        for name in ("threshold", "token_cutoff", "floor"):
+            v = getattr(self, name)
+            if not 0.0 < v <= 1.0:
+                raise ValueError(f"{name} must be in (0, 1], got {v}")
+        if self.floor > self.threshold:
+            raise ValueError(f"floor ({self.floor}) must not exceed threshold ({self.threshold})")
+        if self.slack < 0 or self.min_fuzzy_jamo < 1:
+            raise ValueError("slack must be >= 0 and min_fuzzy_jamo >= 1")
+
+    def describe(self) -> str:
+        return f"t{self.threshold:g}-tok{self.token_cutoff:g}-slack{self.slack}-floor{self.floor:g}"
+
+
+# Content words too common to identify a key point: they may appear in a phrase, but a match
+# does not need them (weight 0), unless the phrase has nothing else.
+LIGHT_KEYS = frozenset(
+    "하 되 있 이 것 수 문제 발생 경우 때 사용 방법 현상 부분 정도 점 가지 쓰 생기 일어나 나타나 "
+    "통하 위하 대하 따르 주 만들 보 같 많 시키 갖 가 오 나오 크 작 더 좋 높 낮 중요 필요 역할 "
+    "특징 의미 결과 과정 효과 이유 때문 모델 학습 데이터 함수 값 방식 기법 등".split()
+)
+
+
+# --- text helpers ------------------------------------------------------------------------
+
+_CHO = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
+_JUNG = "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ"
+_JONG = ["", *"ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ"]
+_JAMO_TABLE = {
+    0xAC00 + i: _CHO[i // 588] + _JUNG[(i % 588) // 28] + _JONG[i % 28] for i in range(11172)
+}
+_JAMO_TABLE.update({0x11A8 + i: _JONG[i + 1] for i in range(27)})  # Kiwi's coda jamo (ᆫ, ᆯ)
+
+
+def jamo(text: str) -> str:
+    """Hangul syllables as compatibility jamo: '소실' -> 'ㅅㅗㅅㅣㄹ' (typo distance per keystroke)."""
+    return text.translate(_JAMO_TABLE)
+
+
+# --- glossary ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CUnit:
+    """A unit after synonym replacement: ``key`` is '@group' for glossary terms."""
+
+    key: str
+    surface: str  # what fuzzy matching compares (jamo)
+    start: int
+    end: int
+    first: int
+    last: int
+
+
+class CompiledGlossary:
+    """The glossary analysed once with the analyzer: a longest-match table of term units."""
+
+    def __init__(self, glossary: Glossary, analyzer: Analyzer):
+        self.glossary = glossary
+        terms = [(g.id, t) for g in glossary.synonyms for t in g.terms]
+        analyses = [normalize(t, ms) for (_, t), ms in zip(terms, analyzer.morphemes(t for _, t in terms))]
+        self._table: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        self.owner: dict[tuple[str, ...], str] = {}  # term units -> group (first wins)
+        surfaces: dict[str, set[str]] = {}
+        for (gid, _), a in zip(terms, analyses):
+            keys = tuple(u.key for u in a.units)
+            if not keys or keys in self.owner:
+                continue
+            self.owner[keys] = gid
+            self._table.setdefault(keys[0], []).append((keys, gid))
+            if len(keys) == 1:
+                surfaces.setdefault(gid, set()).add(jamo(keys[0]))
+        for entries in self._table.values():
+            entries.sort(key=lambda e: -len(e[0]))
+        self.surfaces = {g: tuple(sorted(s)) for g, s in surfaces.items()}
+
+    def canonical(self, units: tuple[Unit, ...]) -> list[CUnit]:
+        out: list[CUnit] = []
+        i, n = 0, len(units)
+        table = self._table
+        while i < n:
+            u = units[i]
+            for keys, gid in table.get(u.key, ()):
+                k = len(keys)
+                if i + k <= n and all(units[i + j].key == keys[j] for j in range(1, k)):
+                    last = units[i + k - 1]
+                    out.append(CUnit("@" + gid, "", u.start, last.end, u.first, last.last))
+                    i += k
+                    break
+            else:
+                out.append(CUnit(u.key, jamo(u.key), u.start, u.end, u.first, u.last))
+                i += 1
+        return out
+
+
+# --- compiled questions ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    """One phrase of a key point or misconception, ready to match."""
+
+    owner: str  # 'kp' or 'mis'
+    index: int  # key point / misconception index in the question
+    text: str
+    keys: tuple[str, ...]
+    weights: tuple[float, ...]
+    negative: bool  # the phrase itself is negated ("중심이 0이 아님")
+    expanded_from: str | None = None  # glossary concept id when added by expansion
+
+
+class CompiledQuestion:
+    """A question's phrases as arrays, for vectorised matching against any answer."""
+
+    def __init__(self, question: Question, targets: list[Target], glossary: CompiledGlossary, settings: MatchSettings):
+        self.question = question
+        self.settings = settings
+        self.targets = targets
+        rows_key, rows_weight, starts = [], [], []
+        for t in targets:
+            starts.append(len(rows_key))
+            rows_key.extend(t.keys)
+            rows_weight.extend(t.weights)
+        self.row_start = np.array(starts, dtype=np.intp)
+        self.row_count = np.array([len(t.keys) for t in targets], dtype=np.intp)
+        self.row_weight = np.array(rows_weight, dtype=np.float32)
+        self.n_rows = len(rows_key)
+        self.key_rows: dict[str, list[int]] = {}
+        for r, k in enumerate(rows_key):
+            self.key_rows.setdefault(k, []).append(r)
+        # Fuzzy probes: each row's surfaces (a group row probes every one-word term).
+        probe_rows, probe_strs = [], []
+        for r, k in enumerate(rows_key):
+            surf = glossary.surfaces.get(k[1:], ()) if k.startswith("@") else (jamo(k),)
+            for s in surf:
+                if len(s) >= settings.min_fuzzy_jamo:
+                    probe_rows.append(r)
+                    probe_strs.append(s)
+        self.probe_rows = np.array(probe_rows, dtype=np.intp)
+        self.probe_strs = probe_strs
+        # Windows are grouped by width so each width is one vectorised pass.
+        self.widths: dict[int, list[int]] = {}
+        for ti, t in enumerate(targets):
+            width = sum(1 for w in t.weights if w > 0) + settings.slack
+            self.widths.setdefault(max(width, 1), []).append(ti)
+
+
+def compile_phrase(text: str, analysis: AnswerAnalysis, glossary: CompiledGlossary, owner: str, index: int,
+                   expanded_from: str | None = None) -> Target | None:
+    units = glossary.canonical(analysis.units)
+    if not units:
+        return None
+    keys = tuple(u.key for u in units)
+    weights = tuple(0.0 if k in LIGHT_KEYS else 1.0 for k in keys)
+    if not any(weights):
+        weights = tuple(1.0 for _ in keys)
+    negative = len(analysis.negators) % 2 == 1
+    return Target(owner, index, text, keys, weights, negative, expanded_from)
+
+
+def content_signature(target: Target) -> tuple[str, ...]:
+    """The weighted keys of a phrase, the identity used for concept expansion and lint."""
+    return tuple(k for k, w in zip(target.keys, target.weights) if w > 0)
+
+
+# --- matching ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Span:
+    score: float
+    start: int
+    end: int
+    target: int  # index into CompiledQuestion.targets
+
+
+@dataclass(frozen=True)
+class TargetStats:
+    support: Span | None  # best window with the phrase's polarity
+    conflict: Span | None  # best window with the opposite polarity
+
+
+@dataclass(frozen=True)
+class QuestionMatch:
+    """Step one's output: statistics per target, independent of threshold and weights."""
+
+    question: Question
+    targets: tuple[Target, ...]
+    stats: tuple[TargetStats, ...]
+    text: str
+
+
+def similarity_matrix(cq: CompiledQuestion, units: list[CUnit]) -> np.ndarray:
+    """S[row, j]: how well phrase unit ``row`` matches answer unit ``j`` (0 or in [cutoff, 1])."""
+    n = len(units)
+    S = np.zeros((cq.n_rows, n), dtype=np.float32)
+    key_rows = cq.key_rows
+    fuzzy_cols, fuzzy_strs = [], []
+    for j, u in enumerate(units):
+        rows = key_rows.get(u.key)
+        if rows:
+            S[rows, j] = 1.0
+        if u.surface and len(u.surface) >= cq.settings.min_fuzzy_jamo:
+            fuzzy_cols.append(j)
+            fuzzy_strs.append(u.surface)
+    if fuzzy_cols and cq.probe_strs:
+        uniq, inverse = np.unique(np.array(fuzzy_strs, dtype=object), return_inverse=True)
+        cutoff = cq.settings.token_cutoff * 100
+        F = process.cdist(cq.probe_strs, list(uniq), scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.float32)
+        if F.any():
+            G = F[:, inverse] / 100.0  # (probes, fuzzy columns)
+            cols = np.array(fuzzy_cols, dtype=np.intp)
+            sub = S[:, cols]
+            np.maximum.at(sub, cq.probe_rows, G)
+            S[:, cols] = sub
+    return S
+
+
+def match_question(cq: CompiledQuestion, analysis: AnswerAnalysis, glossary: CompiledGlossary) -> QuestionMatch:
+    units = glossary.canonical(analysis.units)
+    n = len(units)
+    targets = cq.targets
+    empty = TargetStats(None, None)
+    if n == 0 or not targets:
+        return QuestionMatch(cq.question, tuple(targets), tuple(empty for _ in targets), analysis.text)
+    S = similarity_matrix(cq, units)
+    weighted = S * cq.row_weight[:, None]
+    stats: list[TargetStats] = [empty] * len(targets)
+    floor = cq.settings.floor
+    for width, tis in cq.widths.items():
+        w = min(width, n)
+        # Window i covers units [i, i + w); windows near the end shrink (padding with zeros).
+        padded = np.pad(weighted, ((0, 0), (0, w - 1)))
+        win_max = np.lib.stride_tricks.sliding_window_view(padded, w, axis=1).max(axis=2)  # (rows, n)
+        for ti in tis:
+            t = targets[ti]
+            lo, cnt = cq.row_start[ti], cq.row_count[ti]
+            total = float(cq.row_weight[lo:lo + cnt].sum())
+            scores = win_max[lo:lo + cnt].sum(axis=0) / total
+            best = float(scores.max())
+            if best < floor:
+                continue
+            stats[ti] = _polarity_stats(ti, t, scores, weighted[lo:lo + cnt], units, analysis, w, floor)
+    return QuestionMatch(cq.question, tuple(targets), tuple(stats), analysis.text)
+
+
+def _polarity_stats(ti, target, scores, rows, units, analysis, width, floor, max_windows=40) -> TargetStats:
+    """Best supporting and best contradicting window of one phrase."""
+    support = conflict = None
+    seen = set()
+    order = np.argsort(-scores, kind="stable")[:max_windows]
+    for i in order:
+        score = float(scores[i])
+        if score < floor:
+            break
+        window = rows[:, i:i + width]
+        picked = [int(i + window[r].argmax()) for r in range(window.shape[0]) if window[r].max() > 0]
+        first_u = min(picked)
+        last_u = max(picked)
+        key = (first_u, last_u)
+        if key in seen:
+            continue
+        seen.add(key)
+        a, b = units[first_u], units[last_u]
+        lo = a.first
+        if lo > 0 and analysis.morphs[lo - 1].tag == "MAG" and analysis.morphs[lo - 1].form in ("안", "못"):
+            lo -= 1  # '못 배움': the adverb negator stands before the verb
+        hi = analysis.clause_end(b.last)
+        negative = analysis.negations_between(lo, hi) % 2 == 1
+        span = Span(score, a.start, b.end, ti)
+        if negative == target.negative:
+            if support is None:
+                support = span
+        elif conflict is None:
+            conflict = span
+        if support is not None and conflict is not None:
+            break
+    return TargetStats(support, conflict)
