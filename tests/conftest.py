@@ -1,0 +1,34 @@
+"""Shared fixtures. Kiwi takes ~2.5 s and ~520 MiB to build: one analyzer per test process."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+@pytest.fixture(scope="session")
+def analyzer():
+    from interviewer.scoring.analysis import KiwiAnalyzer
+
+    return KiwiAnalyzer()
+
+
+@pytest.fixture(scope="session")
+def mini_rubric():
+    from interviewer.rubric import load_rubric
+
+    return load_rubric(DATA / "mini.yaml")
+
+
+@pytest.fixture(scope="session")
+def mini_scorer(mini_rubric, analyzer):
+    from interviewer.scoring.scorer import Scorer
+
+    return Scorer(mini_rubric, analyzer)
