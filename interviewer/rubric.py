@@ -189,13 +189,20 @@ def parse_rubric_doc(doc: YamlDoc) -> list[Question]:
     data = doc.data
     if not isinstance(data, dict):
         raise RubricError(f"{doc.path}:1: (top level): expected a mapping with 'questions'")
-    errors = sorted(_validator().iter_errors(data), key=lambda e: doc.line(tuple(e.absolute_path)))
+    errors = sorted(
+        _validator().iter_errors(data),
+        # the earliest line first; at one place an unknown field explains a missing one
+        key=lambda e: (doc.line(tuple(e.absolute_path)), e.validator != "additionalProperties"),
+    )
     if errors:
         e = errors[0]
         at = tuple(e.absolute_path)
         message = e.message
         if e.validator == "additionalProperties":
-            message = message.replace("Additional properties are not allowed", "unknown field")
+            extra = sorted(set(e.instance) - set(e.schema.get("properties", {})), key=str)
+            at = at + (extra[0],)
+            known = ", ".join(e.schema.get("properties", {}))
+            message = f"unknown field (known fields: {known})"
         elif e.validator == "pattern" and e.schema.get("pattern") == "\\S":
             message = "must not be empty"
         elif e.validator == "pattern":

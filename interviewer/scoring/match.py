@@ -67,6 +67,10 @@ _JAMO_TABLE = {
 _JAMO_TABLE.update({0x11A8 + i: _JONG[i + 1] for i in range(27)})  # Kiwi's coda jamo (ᆫ, ᆯ)
 
 
+def _is_hangul(jamo_text: str) -> bool:
+    return bool(jamo_text) and all("ㄱ" <= ch <= "ㅣ" for ch in jamo_text)
+
+
 def jamo(text: str) -> str:
     """Hangul syllables as compatibility jamo: '소실' -> 'ㅅㅗㅅㅣㄹ' (typo distance per keystroke)."""
     return text.translate(_JAMO_TABLE)
@@ -165,12 +169,28 @@ class CompiledQuestion:
             self.key_rows.setdefault(k, []).append(r)
         # Fuzzy probes: each row's surfaces (a group row probes every one-word term).
         probe_rows, probe_strs = [], []
+
+        def surfaces(k: str) -> tuple[str, ...]:
+            return glossary.surfaces.get(k[1:], ()) if k.startswith("@") else (jamo(k),)
+
         for r, k in enumerate(rows_key):
-            surf = glossary.surfaces.get(k[1:], ()) if k.startswith("@") else (jamo(k),)
-            for s in surf:
+            for s in surfaces(k):
                 if len(s) >= settings.min_fuzzy_jamo:
                     probe_rows.append(r)
                     probe_strs.append(s)
+        # Compound probes: a typo can stop Kiwi from splitting a compound ('기울기소싈' stays one
+        # noun), so two adjacent Hangul phrase units are also tried joined, crediting both rows.
+        for ti, t in enumerate(targets):
+            base = starts[ti]
+            for j in range(len(t.keys) - 1):
+                for s1 in surfaces(t.keys[j])[:4]:
+                    for s2 in surfaces(t.keys[j + 1])[:4]:
+                        if _is_hangul(s1) and _is_hangul(s2):
+                            probe_rows += [base + j, base + j + 1]
+                            probe_strs += [s1 + s2, s1 + s2]
+        order = np.argsort(np.array(probe_rows, dtype=np.intp), kind="stable")
+        probe_rows = [probe_rows[i] for i in order]
+        probe_strs = [probe_strs[i] for i in order]
         self.probe_rows = np.array(probe_rows, dtype=np.intp)
         self.probe_strs = probe_strs
         # Windows are grouped by width so each width is one vectorised pass.

@@ -1,0 +1,30 @@
+"""Answers at the edges are valid input: they score (0 where nothing matches), never raise."""
+
+import pytest
+
+EDGE = [
+    "",
+    "   \n\t ",
+    "😀😀😀 🤔",
+    "\x00\x01\x1b[31m기울기\x7f",
+    "ㅋㅋㅋㅋ ㅠㅠ",
+    "?!?!...,,,",
+]
+
+
+@pytest.mark.parametrize("answer", EDGE)
+def test_edge_answers_score_zero(mini_scorer, answer):
+    r = mini_scorer.score("sigmoid-cons", answer)
+    assert r.score == 0.0
+    assert not any(k.covered or k.contradicted for k in r.key_points)
+
+
+def test_long_answer_is_scored(mini_scorer):
+    # ~200 KB of text with the key point buried in the middle
+    filler = "그러니까 이건 제 생각인데요 모델이 학습을 하면서 여러 가지 일이 생기거든요. " * 1200
+    answer = filler + "시그모이드는 기울기 소실이 생겨요. " + filler
+    assert len(answer.encode("utf-8")) > 200_000
+    r = mini_scorer.score("sigmoid-cons", answer)
+    kp = r.key_points[0]
+    assert kp.covered
+    assert answer[kp.evidence.start:kp.evidence.end] == "기울기 소실"

@@ -1,0 +1,58 @@
+"""Negation minimal pairs: the same words with and without a negator flip the verdict."""
+
+import pytest
+
+PAIRS = [
+    # (question, key point, affirmed answer, negated answer); the key point's phrase is positive
+    ("sigmoid-cons", "vanishing", "기울기 소실이 생긴다", "기울기 소실이 생기지 않는다"),      # -한다 / -하지 않는다
+    ("sigmoid-cons", "vanishing", "기울기 소실이 있다", "기울기 소실이 없다"),                # 있다 / 없다
+    ("sigmoid-cons", "vanishing", "기울기 소실 문제가 있어요", "기울기 소실 문제는 안 생겨요"),   # 안
+    ("sigmoid-cons", "vanishing", "기울기 소실이 일어나요", "기울기 소실은 못 일어나요"),       # 못
+    ("sigmoid-cons", "vanishing", "기울기 소실이 문제다", "기울기 소실은 문제가 아니다"),       # X이다 / X가 아니다
+]
+
+
+@pytest.mark.parametrize("qid,kp,yes,no", PAIRS)
+def test_positive_phrase_pairs(mini_scorer, qid, kp, yes, no):
+    r_yes = {k.id: k for k in mini_scorer.score(qid, yes).key_points}[kp]
+    r_no = {k.id: k for k in mini_scorer.score(qid, no).key_points}[kp]
+    assert r_yes.covered and not r_yes.contradicted
+    assert r_no.contradicted and not r_no.covered
+
+
+NEGATIVE_PHRASE = [
+    # the phrase "출력의 중심이 0이 아님" is itself negated
+    ("출력의 중심이 0이 아니다", "covered"),
+    ("출력의 중심이 0이다", "contradicted"),
+    ("출력의 중심이 0이 아닌 건 아니다", "contradicted"),  # double negation
+]
+
+
+@pytest.mark.parametrize("answer,expected", NEGATIVE_PHRASE)
+def test_negative_phrase(mini_scorer, answer, expected):
+    kp = {k.id: k for k in mini_scorer.score("sigmoid-cons", answer).key_points}["not-zero-centered"]
+    assert ("covered" if kp.covered else "contradicted" if kp.contradicted else "missed") == expected
+
+
+def test_double_negation_affirms(mini_scorer):
+    kp = {k.id: k for k in mini_scorer.score("sigmoid-cons", "기울기 소실이 없지 않다").key_points}["vanishing"]
+    assert kp.covered
+
+
+def test_negation_stays_in_its_clause(mini_scorer):
+    # 렐루는 없어요 negates the second clause only
+    kp = {k.id: k for k in mini_scorer.score("sigmoid-cons", "시그모이드는 기울기 소실이 생기고 렐루는 없어요").key_points}
+    assert kp["vanishing"].covered
+
+
+def test_contrastive_aniramyeon(mini_scorer):
+    # "A가 아니라 B": the negation belongs to A
+    kp = {k.id: k for k in mini_scorer.score("sigmoid-cons", "폭주가 아니라 기울기 소실이 문제예요").key_points}
+    assert kp["vanishing"].covered
+
+
+def test_negative_phrase_with_adverb_negator(mini_scorer):
+    kp = {k.id: k for k in mini_scorer.score("relu-cons", "음수 입력에서는 학습이 안 돼요").key_points}
+    assert kp["dying"].covered
+    kp = {k.id: k for k in mini_scorer.score("relu-cons", "음수 입력에서도 학습이 잘 돼요").key_points}
+    assert kp["dying"].contradicted

@@ -1,0 +1,50 @@
+"""Golden table for normalisation: what content units an answer is reduced to."""
+
+import pytest
+
+from interviewer.scoring.analysis import normalize
+
+GOLDEN = [
+    # spoken fillers and endings disappear; verbs become lemmas
+    ("음 그러니까 기울기 소실이 생기거든요", ["기울기", "소실", "생기"]),
+    # spacing slip: Kiwi splits the run-together words
+    ("기울기소실이생겨요", ["기울기", "소실", "생기"]),
+    # English is lowercased, stop words dropped
+    ("The Vanishing Gradient 문제", ["vanishing", "gradient", "문제"]),
+    # prefixes and suffixes merge into their noun
+    ("비선형성을 주기 위해", ["비선형성", "주", "위하"]),
+    ("학습률이 너무 크면", ["학습률", "크"]),
+    # plural -들 is dropped
+    ("뉴런들이 죽어요", ["뉴런", "죽"]),
+    # negators are not content (they set polarity instead)
+    ("출력의 중심이 0이 아니다", ["출력", "중심", "0"]),
+    ("학습하지 못한다", ["학습"]),
+    # nothing to keep
+    ("음 어 그 뭐 약간 이제", []),
+    ("", []),
+]
+
+
+@pytest.mark.parametrize("text,keys", GOLDEN)
+def test_content_units(analyzer, text, keys):
+    morphs = next(analyzer.morphemes([text]))
+    assert [u.key for u in normalize(text, morphs).units] == keys
+
+
+def test_fillers_are_named(analyzer):
+    text = "음 그러니까 약간 이제 기울기가 사라져요"
+    a = normalize(text, next(analyzer.morphemes([text])))
+    assert [text[m.start:m.end] for m in a.fillers] == ["음", "그러니까", "약간", "이제"]
+
+
+def test_offsets_point_into_the_text(analyzer):
+    text = "시그모이드는  기울기소실이 생겨요"
+    a = normalize(text, next(analyzer.morphemes([text])))
+    assert [text[u.start:u.end] for u in a.units] == ["시그모이드", "기울기", "소실", "생겨"]
+
+
+def test_clause_boundaries_split_connectives(analyzer):
+    text = "소실이 생기고 렐루는 없어요"
+    a = normalize(text, next(analyzer.morphemes([text])))
+    forms = [a.morphs[i].form for i in a.boundaries]
+    assert forms == ["고", "어요"]
