@@ -146,6 +146,7 @@ class Target:
     weights: tuple[float, ...]
     negative: bool  # the phrase itself is negated ("중심이 0이 아님")
     expanded_from: str | None = None  # glossary concept id when added by expansion
+    dense: bool = True  # matched against the answer without its light words
 
 
 class CompiledQuestion:
@@ -194,10 +195,9 @@ class CompiledQuestion:
         self.probe_rows = np.array(probe_rows, dtype=np.intp)
         self.probe_strs = probe_strs
         # Windows are grouped by width so each width is one vectorised pass.
-        self.widths: dict[int, list[int]] = {}
+        self.widths: dict[tuple[bool, int], list[int]] = {}
         for ti, t in enumerate(targets):
-            width = sum(1 for w in t.weights if w > 0) + settings.slack
-            self.widths.setdefault(max(width, 1), []).append(ti)
+            self.widths.setdefault((t.dense, len(t.keys) + settings.slack), []).append(ti)
 
 
 def compile_phrase(text: str, analysis: AnswerAnalysis, glossary: CompiledGlossary, owner: str, index: int,
@@ -206,11 +206,14 @@ def compile_phrase(text: str, analysis: AnswerAnalysis, glossary: CompiledGlossa
     if not units:
         return None
     keys = tuple(u.key for u in units)
-    weights = tuple(0.0 if k in LIGHT_KEYS else 1.0 for k in keys)
-    if not any(weights):
-        weights = tuple(1.0 for _ in keys)
+    # Light words ('문제', '발생', '하다') neither earn a match nor take window room: they are
+    # dropped from the phrase, and the phrase is matched against the answer without them.
+    # A phrase made of light words only keeps them and is matched against every answer unit.
+    dense = tuple(k for k in keys if k not in LIGHT_KEYS)
     negative = len(analysis.negators) % 2 == 1
-    return Target(owner, index, text, keys, weights, negative, expanded_from)
+    if dense:
+        return Target(owner, index, text, dense, tuple(1.0 for _ in dense), negative, expanded_from, True)
+    return Target(owner, index, text, keys, tuple(1.0 for _ in keys), negative, expanded_from, False)
 
 
 def content_signature(target: Target) -> tuple[str, ...]:
@@ -278,11 +281,16 @@ def match_question(cq: CompiledQuestion, analysis: AnswerAnalysis, glossary: Com
     empty = TargetStats(None, None)
     if n == 0 or not targets:
         return QuestionMatch(cq.question, tuple(targets), tuple(empty for _ in targets), analysis.text)
-    S = similarity_matrix(cq, units)
-    weighted = S * cq.row_weight[:, None]
+    S_all = similarity_matrix(cq, units) * cq.row_weight[:, None]
+    dense_cols = [j for j, u in enumerate(units) if u.key not in LIGHT_KEYS]
+    views = {False: (S_all, units), True: (S_all[:, dense_cols], [units[j] for j in dense_cols])}
     stats: list[TargetStats] = [empty] * len(targets)
     floor = cq.settings.floor
-    for width, tis in cq.widths.items():
+    for (dense, width), tis in cq.widths.items():
+        weighted, seq = views[dense]
+        n = len(seq)
+        if n == 0:
+            continue
         w = min(width, n)
         # Window i covers units [i, i + w); windows near the end shrink (padding with zeros).
         padded = np.pad(weighted, ((0, 0), (0, w - 1)))
@@ -295,7 +303,7 @@ def match_question(cq: CompiledQuestion, analysis: AnswerAnalysis, glossary: Com
             best = float(scores.max())
             if best < floor:
                 continue
-            stats[ti] = _polarity_stats(ti, t, scores, weighted[lo:lo + cnt], units, analysis, w, floor)
+            stats[ti] = _polarity_stats(ti, t, scores, weighted[lo:lo + cnt], seq, analysis, w, floor)
     return QuestionMatch(cq.question, tuple(targets), tuple(stats), analysis.text)
 
 
