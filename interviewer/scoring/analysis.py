@@ -50,6 +50,13 @@ class AnswerAnalysis:
     negators: tuple[int, ...]  # morph indices
     boundaries: tuple[int, ...]  # morph indices that end a clause
     fillers: tuple[Morph, ...]
+    sentence_ends: tuple[int, ...] = ()  # morph indices that end a sentence
+
+    def sentence_of(self, morph_index: int) -> int:
+        """Which sentence (0-based) a morpheme belongs to."""
+        import bisect
+
+        return bisect.bisect_left(self.sentence_ends, morph_index)
 
     def clause_end(self, morph_index: int) -> int:
         """Index of the first boundary at or after ``morph_index`` (len(morphs) if none)."""
@@ -189,6 +196,7 @@ def normalize(text: str, morphs: Iterable[Morph]) -> AnswerAnalysis:
         negators=tuple(i for i, m in enumerate(morphs) if is_negator(m)),
         boundaries=tuple(i for i, m in enumerate(morphs) if is_boundary(m)),
         fillers=tuple(m for m in morphs if is_filler(m)),
+        sentence_ends=tuple(i for i, m in enumerate(morphs) if m.tag in ("EF", "SF")),
     )
 
 

@@ -47,6 +47,8 @@ class MatchSettings:
         return f"t{self.threshold:g}-tok{self.token_cutoff:g}-slack{self.slack}-floor{self.floor:g}"
 
 
+COMPOUND_CUTOFF = 0.9  # for joined two-word probes (see CompiledQuestion)
+
 # Content words too common to identify a key point: they may appear in a phrase, but a match
 # does not need them (weight 0), unless the phrase has nothing else.
 LIGHT_KEYS = frozenset(
@@ -181,19 +183,22 @@ class CompiledQuestion:
                     probe_strs.append(s)
         # Compound probes: a typo can stop Kiwi from splitting a compound ('기울기소싈' stays one
         # noun), so two adjacent Hangul phrase units are also tried joined, crediting both rows.
+        # Both parts must be words of their own (>= 4 jamo), and the joined probe needs a higher
+        # similarity (COMPOUND_CUTOFF) so that the longer part alone can never pass for both.
+        n_single = len(probe_rows)
         for ti, t in enumerate(targets):
             base = starts[ti]
             for j in range(len(t.keys) - 1):
                 for s1 in surfaces(t.keys[j])[:4]:
                     for s2 in surfaces(t.keys[j + 1])[:4]:
-                        if _is_hangul(s1) and _is_hangul(s2):
+                        if _is_hangul(s1) and _is_hangul(s2) and len(s1) >= 4 and len(s2) >= 4:
                             probe_rows += [base + j, base + j + 1]
                             probe_strs += [s1 + s2, s1 + s2]
+        compound = [i >= n_single for i in range(len(probe_rows))]
         order = np.argsort(np.array(probe_rows, dtype=np.intp), kind="stable")
-        probe_rows = [probe_rows[i] for i in order]
-        probe_strs = [probe_strs[i] for i in order]
-        self.probe_rows = np.array(probe_rows, dtype=np.intp)
-        self.probe_strs = probe_strs
+        self.probe_rows = np.array([probe_rows[i] for i in order], dtype=np.intp)
+        self.probe_strs = [probe_strs[i] for i in order]
+        self.probe_compound = np.array([compound[i] for i in order], dtype=bool)
         # Windows are grouped by width so each width is one vectorised pass.
         self.widths: dict[tuple[bool, int], list[int]] = {}
         for ti, t in enumerate(targets):
@@ -265,6 +270,7 @@ def similarity_matrix(cq: CompiledQuestion, units: list[CUnit]) -> np.ndarray:
         uniq, inverse = np.unique(np.array(fuzzy_strs, dtype=object), return_inverse=True)
         cutoff = cq.settings.token_cutoff * 100
         F = process.cdist(cq.probe_strs, list(uniq), scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.float32)
+        F[cq.probe_compound] *= F[cq.probe_compound] >= COMPOUND_CUTOFF * 100
         if F.any():
             G = F[:, inverse] / 100.0  # (probes, fuzzy columns)
             cols = np.array(fuzzy_cols, dtype=np.intp)
@@ -282,8 +288,11 @@ def match_question(cq: CompiledQuestion, analysis: AnswerAnalysis, glossary: Com
     if n == 0 or not targets:
         return QuestionMatch(cq.question, tuple(targets), tuple(empty for _ in targets), analysis.text)
     S_all = similarity_matrix(cq, units) * cq.row_weight[:, None]
-    dense_cols = [j for j, u in enumerate(units) if u.key not in LIGHT_KEYS]
-    views = {False: (S_all, units), True: (S_all[:, dense_cols], [units[j] for j in dense_cols])}
+    gap = max(w for _, w in cq.widths) - 1
+    views = {
+        False: _sentence_view(S_all, units, range(n), analysis, gap),
+        True: _sentence_view(S_all, units, [j for j, u in enumerate(units) if u.key not in LIGHT_KEYS], analysis, gap),
+    }
     stats: list[TargetStats] = [empty] * len(targets)
     floor = cq.settings.floor
     for (dense, width), tis in cq.widths.items():
@@ -305,6 +314,24 @@ def match_question(cq: CompiledQuestion, analysis: AnswerAnalysis, glossary: Com
                 continue
             stats[ti] = _polarity_stats(ti, t, scores, weighted[lo:lo + cnt], seq, analysis, w, floor)
     return QuestionMatch(cq.question, tuple(targets), tuple(stats), analysis.text)
+
+
+def _sentence_view(S, units, cols, analysis, gap):
+    """The columns ``cols`` of S with ``gap`` empty columns between sentences, so that no
+    window joins the end of one sentence to the start of the next."""
+    index: list[int] = []
+    seq: list[CUnit | None] = []
+    prev = None
+    for j in cols:
+        sent = analysis.sentence_of(units[j].first)
+        if prev is not None and sent != prev:
+            index += [-1] * gap
+            seq += [None] * gap
+        prev = sent
+        index.append(j)
+        seq.append(units[j])
+    ext = np.concatenate([S, np.zeros((S.shape[0], 1), dtype=S.dtype)], axis=1)
+    return ext[:, np.array(index, dtype=np.intp)] if index else ext[:, :0], seq
 
 
 def _polarity_stats(ti, target, scores, rows, units, analysis, width, floor, max_windows=40) -> TargetStats:
