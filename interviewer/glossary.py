@@ -50,10 +50,11 @@ def _validator():
 
 
 def load_glossary(paths: list[Path]) -> Glossary:
-    synonyms: list[SynonymGroup] = []
-    concepts: list[Concept] = []
+    # A group or concept id met again in a LATER file extends it (a local glossary can add
+    # terms to a bundled group); the same id twice in one file is an error.
+    synonyms: dict[str, SynonymGroup] = {}
+    concepts: dict[str, Concept] = {}
     digest = hashlib.sha256()
-    seen: dict[str, str] = {}
     for path in paths:
         if not Path(path).is_file():
             continue
@@ -66,6 +67,7 @@ def load_glossary(paths: list[Path]) -> Glossary:
         if errors:
             at = tuple(errors[0].absolute_path)
             raise RubricError(f"{doc.where(at)}: {field_name(at)}: {errors[0].message}")
+        seen: dict[str, str] = {}
         for kind, items in (("synonyms", data.get("synonyms", [])), ("concepts", data.get("concepts", []))):
             for i, item in enumerate(items):
                 key = f"{kind}:{item['id']}"
@@ -75,9 +77,13 @@ def load_glossary(paths: list[Path]) -> Glossary:
                 seen[key] = where
                 line = doc.line((kind, i))
                 if kind == "synonyms":
-                    terms = tuple(dict.fromkeys(t.strip() for t in item["terms"]))
-                    synonyms.append(SynonymGroup(item["id"], terms, str(path), line))
+                    old = synonyms.get(item["id"])
+                    terms = tuple(dict.fromkeys([*(old.terms if old else ()), *(t.strip() for t in item["terms"])]))
+                    synonyms[item["id"]] = SynonymGroup(item["id"], terms, old.file if old else str(path),
+                                                        old.line if old else line)
                 else:
-                    phrases = tuple(dict.fromkeys(p.strip() for p in item["phrases"]))
-                    concepts.append(Concept(item["id"], phrases, str(path), line))
-    return Glossary(tuple(synonyms), tuple(concepts), digest.hexdigest()[:12])
+                    old = concepts.get(item["id"])
+                    phrases = tuple(dict.fromkeys([*(old.phrases if old else ()), *(p.strip() for p in item["phrases"])]))
+                    concepts[item["id"]] = Concept(item["id"], phrases, old.file if old else str(path),
+                                                   old.line if old else line)
+    return Glossary(tuple(synonyms.values()), tuple(concepts.values()), digest.hexdigest()[:12])

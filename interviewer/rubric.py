@@ -20,6 +20,11 @@ from .yamlfile import YamlDoc, field_name, read_yaml
 GLOSSARY_FILE = "glossary.yaml"
 
 
+def is_glossary(path: Path) -> bool:
+    """Glossary files are ``glossary.yaml`` and ``glossary-*.yaml`` (split by subject)."""
+    return path.name == GLOSSARY_FILE or (path.name.startswith("glossary-") and path.suffix == ".yaml")
+
+
 def bank_dir() -> Path:
     """The bundled question bank: the checkout's ``rubric/``, or the installed data package."""
     here = Path(__file__).resolve().parent
@@ -144,7 +149,7 @@ def _validator():
 def rubric_files(path: Path) -> list[Path]:
     path = Path(path)
     if path.is_dir():
-        files = sorted(p for p in path.glob("*.yaml") if p.name != GLOSSARY_FILE)
+        files = sorted(p for p in path.glob("*.yaml") if not is_glossary(p))
         if not files:
             raise RubricError(f"{path}: no rubric files (*.yaml) in this directory")
         return files
@@ -171,10 +176,10 @@ def load_rubric(path: Path | str | None = None) -> Rubric:
                 )
             seen[q.id] = f"{f}:{q.line}"
             questions.append(q)
-    glossary_files = [bank_dir() / GLOSSARY_FILE]
-    local = (path if path.is_dir() else path.parent) / GLOSSARY_FILE
-    if local.is_file() and local.resolve() != glossary_files[0].resolve():
-        glossary_files.append(local)
+    glossary_files = sorted(p for p in bank_dir().glob("*.yaml") if is_glossary(p))
+    local_dir = path if path.is_dir() else path.parent
+    if local_dir.resolve() != bank_dir().resolve():
+        glossary_files += sorted(p for p in local_dir.glob("*.yaml") if is_glossary(p))
     glossary = load_glossary(glossary_files)
     digest.update(glossary.digest.encode())
     return Rubric(

@@ -108,6 +108,8 @@ CLAUSE_CONJUNCTIONS = {
     "그러니까", "그니까", "그래도", "즉", "또", "그럼",
 }
 CONTENT_TAGS = {"NNG", "NNP", "NR", "SL", "SN", "SH", "XR", "VV", "VA", "MAG", "W_SERIAL"}
+HEDGE_NOUNS = {"것", "거", "듯", "듯하"}
+CONTENT_DETERMINERS = {"모든", "각", "여러", "온갖", "전"}  # MM that carry meaning (모든 데이터)
 DROP_SUFFIXES = {"들"}  # plural: 뉴런들 = 뉴런
 
 
@@ -165,8 +167,12 @@ def content_units(morphs: tuple[Morph, ...]) -> list[Unit]:
                 u = units[-1]
                 units[-1] = Unit(u.key + m.form, u.start, m.end, u.first, i)
             continue
-        if tag not in CONTENT_TAGS or is_filler(m) or is_negator(m):
+        if (tag not in CONTENT_TAGS and not (tag == "MM" and m.form in CONTENT_DETERMINERS)) or is_filler(m) or is_negator(m):
             pending_prefix = None
+            prev_noun = False
+            continue
+        if tag == "VA" and m.lemma == "같다" and i > 0 and morphs[i - 1].form in HEDGE_NOUNS:
+            pending_prefix = None  # '~것 같아요' is a hedge, not 'the same'
             prev_noun = False
             continue
         if tag == "MAG" and m.form in LIGHT_ADVERBS:
@@ -248,7 +254,18 @@ class KiwiAnalyzer:
                 f"kiwipiepy is not installed ({exc}); install with: pip install 'kiwipiepy>=0.24,<0.25'"
             ) from None
         self._kiwi = Kiwi(num_workers=num_workers)
+        self._user_words: set[str] = set()
         self.name = f"kiwipiepy-{kiwipiepy.__version__}"
+
+    def add_words(self, words: Iterable[str]) -> int:
+        """Teach Kiwi glossary nouns so it splits them the same way in every context
+        ('과적합 여부' was 과+적합, '과적합이' was 과적합). Returns how many were new."""
+        added = 0
+        for w in words:
+            if w not in self._user_words:
+                self._user_words.add(w)
+                added += bool(self._kiwi.add_user_word(w, "NNG", 0.0))
+        return added
 
     def morphemes(self, texts: Iterable[str]) -> Iterator[list[Morph]]:
         texts = list(texts)

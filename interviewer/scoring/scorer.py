@@ -23,6 +23,16 @@ from .match import (
     match_question,
 )
 
+def glossary_nouns(glossary) -> list[str]:
+    """Glossary terms that are one Hangul noun of 2+ syllables (no space, not a -다 verb)."""
+    out = []
+    for g in glossary.synonyms:
+        for t in g.terms:
+            if len(t) >= 2 and not t.endswith("다") and all("가" <= ch <= "힣" for ch in t):
+                out.append(t)
+    return sorted(set(out))
+
+
 # Kiwi is fastest on batches; this bounds memory for very long inputs.
 BATCH = 64
 
@@ -34,6 +44,8 @@ class Scorer:
         self.rubric = rubric
         self.analyzer = analyzer
         self.settings = settings or MatchSettings()
+        if hasattr(analyzer, "add_words"):
+            analyzer.add_words(glossary_nouns(rubric.glossary))
         self.glossary = CompiledGlossary(rubric.glossary, analyzer)
         self._compiled: dict[str, CompiledQuestion] = {}
         self._concepts = self._compile_concepts()
