@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .scoring.aggregate import ScoreResult
-from .scoring.analysis import AnswerAnalysis, Morph
+if TYPE_CHECKING:
+    from .scoring.aggregate import ScoreResult
+    from .scoring.analysis import AnswerAnalysis, Morph
 
 # Outside these bounds the length note says the answer is short or long. A spoken interview
 # answer of 30 s – 2 min is about 150–600 syllables; typed practice answers run shorter.
@@ -94,11 +96,14 @@ class Delivery:
         }
 
 
-def _word_end(text: str, pos: int) -> int:
-    """End of the whitespace-delimited word containing ``pos``, without trailing punctuation."""
-    m = re.compile(r"\S*").match(text, pos)
-    end = m.end() if m else pos
-    while end > pos and text[end - 1] in ".,!?…~":
+_WORD = re.compile(r"\S*")
+
+
+def _word_end(text: str, pos: int, punctuation: bool = False) -> int:
+    """End of the whitespace-delimited word containing ``pos`` (with its trailing punctuation
+    only if ``punctuation``)."""
+    end = _WORD.match(text, pos).end()
+    while not punctuation and end > pos and text[end - 1] in ".,!?…~":
         end -= 1
     return end
 
@@ -162,7 +167,7 @@ def sentence_ends(analysis: AnswerAnalysis) -> list[int]:
     ends: list[int] = []
     for i, m in enumerate(analysis.morphs):
         if m.tag == "EF" or (m.tag == "SF" and not (i and analysis.morphs[i - 1].tag in ("EF", "SF"))):
-            ends.append(_word_end(text, m.end - 1) if m.tag == "EF" else m.end)
+            ends.append(_word_end(text, m.end - 1, punctuation=True) if m.tag == "EF" else m.end)
     ends += [k.start() for k in re.finditer(r"\n", text)]
     return sorted(set(e for e in ends if text[:e].strip()))
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
-from .rubric import Question
-from .scoring.aggregate import ScoreResult
+if TYPE_CHECKING:  # the practice loop paints its first question before the scorer is imported
+    from .rubric import Question
+    from .scoring.aggregate import ScoreResult
 
 _CODES = {"green": "32", "red": "31", "yellow": "33", "dim": "2", "bold": "1", "cyan": "36"}
 

@@ -10,15 +10,19 @@ and the plain line mode call :meth:`Practice.handle`, so both write the same tra
 from __future__ import annotations
 
 import random
+import signal
+import threading
 import time
 from collections import deque
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
-from .delivery import delivery_notes, josa, render_delivery
 from .errors import InputError
-from .rubric import KeyPoint, Question
-from .scoring.aggregate import ScoreResult
+
+if TYPE_CHECKING:  # the scorer (numpy, rapidfuzz) is imported when Kiwi loads, not before the first question
+    from .rubric import KeyPoint, Question
+    from .scoring.aggregate import ScoreResult
 
 ORDERS = ("sequential", "random", "due")
 LEVELS = ("basic", "intermediate", "advanced")
@@ -115,10 +119,15 @@ class Hint:
     text: str
 
 
-def follow_up_reason(kp_label: str, evidence: str | None, when: str) -> str:
+def follow_up_reason(kp_label: str, evidence: str | None, when: str, contradicted: bool = False) -> str:
+    """Why a follow-up is asked, in the interviewer's words: "'기울기 소실'을 말씀하셨는데…"."""
+    from .delivery import josa
+
     if when == "covered":
         said = evidence.strip() if evidence and len(evidence.strip()) <= REASON_QUOTE_MAX else kp_label
         return f"'{said}'{josa(said, '을/를')} 말씀하셨는데…"
+    if contradicted:
+        return f"'{kp_label}' 부분을 반대로 말씀하셨는데…"
     return f"'{kp_label}'{josa(kp_label, '은/는')} 말씀하지 않으셨는데…"
 
 
@@ -145,10 +154,6 @@ class Session:
     @property
     def done(self) -> bool:
         return self.current is None
-
-    @property
-    def hints_used(self) -> tuple[str, ...]:
-        return tuple(self._hints)
 
     def _advance(self) -> Prompt | None:
         self.current = self._queue.popleft() if self._queue else None
@@ -184,7 +189,7 @@ class Session:
             asked.add(i)
             evidence = k.evidence.text if k.evidence is not None and k.covered else None
             out.append(Prompt(q.follow_up_question(i), prompt.number, prompt.total, parent=q, follow_up=i,
-                              reason=follow_up_reason(k.label, evidence, fu.when)))
+                              reason=follow_up_reason(k.label, evidence, fu.when, k.contradicted)))
         return tuple(out)
 
     def skip(self) -> Prompt:
@@ -403,7 +408,15 @@ class Practice:
     # -- input --------------------------------------------------------------------------
 
     def handle(self, line: str) -> Reply:
-        """One line (or multi-line answer) from the user."""
+        """One line (or multi-line answer) from the user.
+
+        Ctrl-C is ignored while this runs: an answer is scored, written and fsynced as one step,
+        and there is no input left to cancel.
+        """
+        with _sigint_ignored():
+            return self._handle(line)
+
+    def _handle(self, line: str) -> Reply:
         if self.session.done:
             return Reply("", done=True)
         command = parse_command(line)
@@ -427,6 +440,8 @@ class Practice:
         analysis = scorer.analyze(text)
         result = scorer.score_analysis(prompt.question, analysis)
         scoring_ms = (self.clock() - t0) * 1000
+        from .delivery import delivery_notes
+
         delivery = delivery_notes(analysis, result, seconds)
         turn = s.answer(text, result)
         self._n += 1
@@ -471,6 +486,7 @@ class Practice:
         }
 
     def render_feedback(self, turn: Turn, delivery) -> str:
+        from .delivery import render_delivery
         from .feedback import render_result
 
         text = render_result(turn.result, turn.prompt.question, color=self.color)
@@ -549,6 +565,18 @@ class Practice:
                 lines.append("답변이 없어 기록을 남기지 않았어요.")
             self.writer = None
         return "\n".join(lines)
+
+
+@contextmanager
+def _sigint_ignored():
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def help_text() -> str:

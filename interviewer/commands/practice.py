@@ -114,14 +114,13 @@ def _versions() -> dict:
 
 
 def run(args) -> int:
-    from ..rubric import load_rubric
-    from ..scoring.match import MatchSettings
+    from ..rubric_cache import load_rubric_cached
     from ..session import Practice, Session, order_questions, select_questions
     from ..transcript import TranscriptWriter, now_iso, transcripts_dir
 
     interactive = sys.stdin.isatty() and sys.stdout.isatty() and not args.plain
     tags = tuple(t.strip() for group in args.tags for t in group.split(",") if t.strip())
-    rubric = load_rubric(args.rubric)
+    rubric = load_rubric_cached(args.rubric)
     chosen = select_questions(rubric.questions, tags, args.level, known_tags=rubric.tags())
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**32)
     ordered = order_questions(chosen, args.order, random.Random(seed))
@@ -133,7 +132,6 @@ def run(args) -> int:
         "started_at": now_iso(),
         "rubric": {"path": args.rubric, "digest": rubric.digest, "files": list(rubric.files)},
         "versions": _versions(),
-        "settings": MatchSettings().describe(),
         "options": {
             "tags": list(tags), "level": args.level, "count": args.count, "order": args.order,
             "seed": seed if args.order == "random" else None, "follow_ups": args.follow_ups,
@@ -194,6 +192,10 @@ def run_lines(practice, stdin, stdout, on_first_question=lambda: None) -> int:
             line = stdin.readline()
         except UnicodeDecodeError as exc:
             raise InputError(f"standard input is not UTF-8 text (byte {exc.start})") from None
+        except KeyboardInterrupt:
+            stdout.write("\n" + practice.quit() + "\n")
+            stdout.flush()
+            return 130
         if not line:
             stdout.write(practice.quit() + "\n")
             stdout.flush()
