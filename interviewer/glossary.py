@@ -37,6 +37,7 @@ class Glossary:
     synonyms: tuple[SynonymGroup, ...] = ()
     concepts: tuple[Concept, ...] = ()
     digest: str = "none"
+    antonyms: tuple[tuple[str, str], ...] = ()  # pairs of synonym group ids
 
 
 @functools.lru_cache(maxsize=1)
@@ -54,6 +55,7 @@ def load_glossary(paths: list[Path]) -> Glossary:
     # terms to a bundled group); the same id twice in one file is an error.
     synonyms: dict[str, SynonymGroup] = {}
     concepts: dict[str, Concept] = {}
+    antonyms: list[tuple[str, str]] = []
     digest = hashlib.sha256()
     for path in paths:
         if not Path(path).is_file():
@@ -68,6 +70,7 @@ def load_glossary(paths: list[Path]) -> Glossary:
             at = tuple(errors[0].absolute_path)
             raise RubricError(f"{doc.where(at)}: {field_name(at)}: {errors[0].message}")
         seen: dict[str, str] = {}
+        antonyms += [(a, b) for a, b in data.get("antonyms", [])]
         for kind, items in (("synonyms", data.get("synonyms", [])), ("concepts", data.get("concepts", []))):
             for i, item in enumerate(items):
                 key = f"{kind}:{item['id']}"
@@ -86,4 +89,8 @@ def load_glossary(paths: list[Path]) -> Glossary:
                     phrases = tuple(dict.fromkeys([*(old.phrases if old else ()), *(p.strip() for p in item["phrases"])]))
                     concepts[item["id"]] = Concept(item["id"], phrases, old.file if old else str(path),
                                                    old.line if old else line)
-    return Glossary(tuple(synonyms.values()), tuple(concepts.values()), digest.hexdigest()[:12])
+    for a, b in antonyms:
+        for gid in (a, b):
+            if gid not in synonyms:
+                raise RubricError(f"antonyms: unknown synonym group {gid!r} (pair {a} / {b})")
+    return Glossary(tuple(synonyms.values()), tuple(concepts.values()), digest.hexdigest()[:12], tuple(antonyms))

@@ -2,9 +2,9 @@
 
 Parsing and validating the bundled bank (YAML with line numbers, JSON Schema) takes longer than
 everything else before the first question together. A loaded :class:`~interviewer.rubric.Rubric`
-is pickled under the user's cache dir, keyed by a hash of every byte that loading reads (the
-rubric files, glossaries, schemas and the loader's own source) and their paths: any edit is a
-miss, and a miss is an ordinary :func:`~interviewer.rubric.load_rubric` (same errors, same
+is pickled under the user's cache dir (``$XDG_CACHE_HOME/interviewer``), keyed by a hash of every
+byte that loading could read (the rubric files, glossaries, schemas, the package's own source)
+and their paths: any edit is a miss, and a miss is an ordinary :func:`~interviewer.rubric.load_rubric` (same errors, same
 result). The cache is only an optimisation; any problem with it is ignored.
 """
 
@@ -18,9 +18,12 @@ import tempfile
 from pathlib import Path
 
 from . import __version__
-from .rubric import GLOSSARY_FILE, Rubric, bank_dir, load_rubric, rubric_files
+from .rubric import Rubric, bank_dir, load_rubric
 
-LOADER_SOURCES = ("rubric.py", "glossary.py", "yamlfile.py", "errors.py")
+# Files a rubric load may read: deliberately more than the loader does today (every YAML and JSON
+# file beside the rubric and in the bank, every source file of the package), so that a change in
+# how the loader finds files can only cause extra misses, never a stale hit.
+DATA_SUFFIXES = (".yaml", ".yml", ".json")
 
 
 def cache_dir(environ=os.environ) -> Path:
@@ -30,19 +33,14 @@ def cache_dir(environ=os.environ) -> Path:
 
 
 def _inputs(path: Path) -> list[Path]:
-    """Every file ``load_rubric(path)`` reads, plus the code that turns them into a Rubric."""
-    bank = bank_dir()
-    files = rubric_files(path)
-    local = (path if path.is_dir() else path.parent) / GLOSSARY_FILE
-    here = Path(__file__).resolve().parent
-    return [
-        *files,
-        bank / "rubric.schema.json",
-        bank / "glossary.schema.json",
-        bank / GLOSSARY_FILE,
-        local,
-        *(here / name for name in LOADER_SOURCES),
-    ]
+    """Every file ``load_rubric(path)`` could read, plus the code that turns them into a Rubric."""
+    package = Path(__file__).resolve().parent
+    dirs = {bank_dir().resolve(), (path if path.is_dir() else path.parent).resolve()}
+    files = {path.resolve()} if path.is_file() else set()
+    for d in dirs:
+        files.update(p for p in d.iterdir() if p.suffix in DATA_SUFFIXES and p.is_file())
+    files.update(package.rglob("*.py"))
+    return sorted(files)
 
 
 def cache_key(path: Path) -> str:
@@ -62,7 +60,7 @@ def load_rubric_cached(path: Path | str | None = None, directory: Path | None = 
     path = Path(path) if path is not None else bank_dir()
     try:
         key = cache_key(path)
-    except Exception:  # rubric_files() raises RubricError for a bad path: let load_rubric say it
+    except OSError:  # a missing path: let load_rubric say so in its own words
         return load_rubric(path)
     directory = directory or cache_dir()
     entry = directory / f"rubric-{key}.pickle"

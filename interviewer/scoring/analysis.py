@@ -48,6 +48,7 @@ class AnswerAnalysis:
     morphs: tuple[Morph, ...]
     units: tuple[Unit, ...]
     negators: tuple[int, ...]  # morph indices
+    negator_hosts: tuple[int, ...]  # for each negator, the morph index it negates (-1: unknown)
     boundaries: tuple[int, ...]  # morph indices that end a clause
     fillers: tuple[Morph, ...]
     sentence_ends: tuple[int, ...] = ()  # morph indices that end a sentence
@@ -65,11 +66,22 @@ class AnswerAnalysis:
         i = bisect.bisect_left(self.boundaries, morph_index)
         return self.boundaries[i] if i < len(self.boundaries) else len(self.morphs)
 
-    def negations_between(self, lo: int, hi: int) -> int:
-        """How many negators have a morph index in [lo, hi)."""
+    def clause_start(self, morph_index: int) -> int:
+        """Index of the first morpheme of the clause holding ``morph_index``."""
         import bisect
 
-        return bisect.bisect_left(self.negators, hi) - bisect.bisect_left(self.negators, lo)
+        i = bisect.bisect_left(self.boundaries, morph_index)
+        return self.boundaries[i - 1] + 1 if i > 0 else 0
+
+    def negations_between(self, lo: int, hi: int, foreign=None) -> int:
+        """How many negators have a morph index in [lo, hi), not counting those whose host
+        morpheme ``foreign(host)`` says belongs to another predicate."""
+        import bisect
+
+        a, b = bisect.bisect_left(self.negators, lo), bisect.bisect_left(self.negators, hi)
+        if foreign is None:
+            return b - a
+        return sum(1 for k in range(a, b) if not foreign(self.negator_hosts[k]))
 
 
 class Analyzer(Protocol):
@@ -108,7 +120,7 @@ CLAUSE_CONJUNCTIONS = {
     "그러니까", "그니까", "그래도", "즉", "또", "그럼",
 }
 CONTENT_TAGS = {"NNG", "NNP", "NR", "SL", "SN", "SH", "XR", "VV", "VA", "MAG", "W_SERIAL"}
-HEDGE_NOUNS = {"것", "거", "듯", "듯하"}
+NOUN_TAGS = {"NNG", "NNP", "NNB", "NP", "NR", "SL", "SN", "SH", "XSN"}
 CONTENT_DETERMINERS = {"모든", "각", "여러", "온갖", "전"}  # MM that carry meaning (모든 데이터)
 DROP_SUFFIXES = {"들"}  # plural: 뉴런들 = 뉴런
 
@@ -122,7 +134,7 @@ def is_negator(m: Morph) -> bool:
         return True
     if m.tag in ("VX", "VV") and m.lemma in ("않다", "못하다"):
         return True
-    if m.tag == "MAG" and m.form in ("안", "못"):
+    if m.tag == "MAG" and m.form in ("안", "못", "없이"):
         return True
     if m.tag == "VA" and m.lemma == "없다":
         return True
@@ -171,8 +183,10 @@ def content_units(morphs: tuple[Morph, ...]) -> list[Unit]:
             pending_prefix = None
             prev_noun = False
             continue
-        if tag == "VA" and m.lemma == "같다" and i > 0 and morphs[i - 1].form in HEDGE_NOUNS:
-            pending_prefix = None  # '~것 같아요' is a hedge, not 'the same'
+        if tag == "VA" and m.lemma == "같다" and i > 0 and morphs[i - 1].tag in NOUN_TAGS:
+            # 'X 같은' right after a noun is 'like X' ('exp 같은 게'), and '것 같아요' a hedge;
+            # only '같은 N' / 'N과 같다' mean 'the same'.
+            pending_prefix = None
             prev_noun = False
             continue
         if tag == "MAG" and m.form in LIGHT_ADVERBS:
@@ -195,15 +209,50 @@ def content_units(morphs: tuple[Morph, ...]) -> list[Unit]:
 def normalize(text: str, morphs: Iterable[Morph]) -> AnswerAnalysis:
     """Run the normalisation steps over one text's morphemes."""
     morphs = tuple(morphs)
+    # '-잖아요' is Kiwi's 지+않+아요 but confirms rather than negates ("1이잖아요").
+    negators = tuple(i for i, m in enumerate(morphs) if is_negator(m) and "잖" not in text[m.start:m.end])
     return AnswerAnalysis(
         text=text,
         morphs=morphs,
         units=tuple(content_units(morphs)),
-        negators=tuple(i for i, m in enumerate(morphs) if is_negator(m)),
-        boundaries=tuple(i for i, m in enumerate(morphs) if is_boundary(m)),
+        negators=negators,
+        negator_hosts=tuple(negator_host(morphs, i) for i in negators),
+        # '-면 안 되다' (must not): the negation belongs to the clause before '면'.
+        boundaries=tuple(
+            i for i, m in enumerate(morphs)
+            if is_boundary(m) and not (m.form in ("면", "으면") and i + 1 < len(morphs) and morphs[i + 1].form == "안")
+        ),
         fillers=tuple(m for m in morphs if is_filler(m)),
-        sentence_ends=tuple(i for i, m in enumerate(morphs) if m.tag in ("EF", "SF")),
+        sentence_ends=tuple(i for i, m in enumerate(morphs) if m.tag in ("EF", "SF", "SP")),
     )
+
+
+PREDICATE_TAGS = {"VV", "VA", "XSV", "XSA", "VCP"}
+
+
+def negator_host(morphs: tuple[Morph, ...], i: int) -> int:
+    """The morpheme a negator negates, or -1: the predicate before 않다/못하다, the one after
+    the adverbs 안/못, the subject noun of 없다/아니다 ('영향이 없다', '0이 아니다'). A noun
+    with a verb suffix stands for its verb (갱신+되+지 않 -> 갱신)."""
+    m = morphs[i]
+
+    def noun_of(j: int) -> int:
+        return j - 1 if morphs[j].tag in ("XSV", "XSA") and j > 0 else j
+
+    if m.tag == "MAG":  # 안 / 못 before the verb
+        for j in range(i + 1, min(i + 4, len(morphs))):
+            if morphs[j].tag in PREDICATE_TAGS:
+                return noun_of(j)
+        return -1
+    if m.tag in ("VA", "VCN"):  # 없다 / 아니다: the noun they are said of
+        for j in range(i - 1, max(i - 4, -1), -1):
+            if morphs[j].tag in ("NNG", "NNP", "NR", "SL", "SN", "XR", "NNB", "NP"):
+                return j
+        return -1
+    for j in range(i - 1, max(i - 5, -1), -1):  # 않다 / 못하다 after '-지'
+        if morphs[j].tag in PREDICATE_TAGS or morphs[j].tag in ("NNG", "XR"):
+            return noun_of(j)
+    return -1
 
 
 STEPS = ("morphemes", "fillers", "negation", "clauses", "content", "lemmas")

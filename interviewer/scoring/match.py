@@ -22,7 +22,7 @@ from rapidfuzz import fuzz, process
 
 from ..glossary import Glossary
 from ..rubric import KeyPoint, Question
-from .analysis import Analyzer, AnswerAnalysis, Unit, normalize
+from .analysis import CONTENT_TAGS, Analyzer, AnswerAnalysis, Unit, _lemma_key, normalize
 
 
 @dataclass(frozen=True)
@@ -114,6 +114,10 @@ class CompiledGlossary:
         for entries in self._table.values():
             entries.sort(key=lambda e: -len(e[0]))
         self.surfaces = {g: tuple(sorted(s)) for g, s in surfaces.items()}
+        self.antonyms: dict[str, set[str]] = {}
+        for a, b in glossary.antonyms:
+            self.antonyms.setdefault("@" + a, set()).add("@" + b)
+            self.antonyms.setdefault("@" + b, set()).add("@" + a)
 
     def canonical(self, units: tuple[Unit, ...]) -> list[CUnit]:
         out: list[CUnit] = []
@@ -168,8 +172,11 @@ class CompiledQuestion:
         self.row_weight = np.array(rows_weight, dtype=np.float32)
         self.n_rows = len(rows_key)
         self.key_rows: dict[str, list[int]] = {}
+        self.antonym_rows: dict[str, list[int]] = {}  # answer key -> rows it is the opposite of
         for r, k in enumerate(rows_key):
             self.key_rows.setdefault(k, []).append(r)
+            for opposite in glossary.antonyms.get(k, ()):
+                self.antonym_rows.setdefault(opposite, []).append(r)
         # Fuzzy probes: each row's surfaces (a group row probes every one-word term).
         probe_rows, probe_strs = [], []
 
@@ -254,12 +261,16 @@ class QuestionMatch:
 
 
 def similarity_matrix(cq: CompiledQuestion, units: list[CUnit]) -> np.ndarray:
-    """S[row, j]: how well phrase unit ``row`` matches answer unit ``j`` (0 or in [cutoff, 1])."""
+    """S[row, j]: how well phrase unit ``row`` matches answer unit ``j``: 0, or in [cutoff, 1],
+    or -1 when the answer unit is the row's glossary antonym (감소 for 증가: polarity flips)."""
     n = len(units)
     S = np.zeros((cq.n_rows, n), dtype=np.float32)
-    key_rows = cq.key_rows
+    key_rows, antonym_rows = cq.key_rows, cq.antonym_rows
     fuzzy_cols, fuzzy_strs = [], []
     for j, u in enumerate(units):
+        rows = antonym_rows.get(u.key)
+        if rows:
+            S[rows, j] = -1.0
         rows = key_rows.get(u.key)
         if rows:
             S[rows, j] = 1.0
@@ -275,7 +286,7 @@ def similarity_matrix(cq: CompiledQuestion, units: list[CUnit]) -> np.ndarray:
             G = F[:, inverse] / 100.0  # (probes, fuzzy columns)
             cols = np.array(fuzzy_cols, dtype=np.intp)
             sub = S[:, cols]
-            np.maximum.at(sub, cq.probe_rows, G)
+            np.maximum.at(sub, cq.probe_rows, G)  # a fuzzy match outranks an antonym
             S[:, cols] = sub
     return S
 
@@ -302,7 +313,7 @@ def match_question(cq: CompiledQuestion, analysis: AnswerAnalysis, glossary: Com
             continue
         w = min(width, n)
         # Window i covers units [i, i + w); windows near the end shrink (padding with zeros).
-        padded = np.pad(weighted, ((0, 0), (0, w - 1)))
+        padded = np.pad(np.abs(weighted), ((0, 0), (0, w - 1)))
         win_max = np.lib.stride_tricks.sliding_window_view(padded, w, axis=1).max(axis=2)  # (rows, n)
         for ti in tis:
             t = targets[ti]
@@ -344,7 +355,10 @@ def _polarity_stats(ti, target, scores, rows, units, analysis, width, floor, max
         if score < floor:
             break
         window = rows[:, i:i + width]
-        picked = [int(i + window[r].argmax()) for r in range(window.shape[0]) if window[r].max() > 0]
+        magnitude = np.abs(window) + (window > 0) * 1e-3  # on a tie, the word itself beats its antonym
+        picked = [int(i + magnitude[r].argmax()) for r in range(window.shape[0]) if magnitude[r].max() > 0]
+        picked_rows = [r for r in range(window.shape[0]) if magnitude[r].max() > 0]
+        flips = sum(1 for r, j in zip(picked_rows, picked) if rows[r, j] < 0)
         first_u = min(picked)
         last_u = max(picked)
         key = (first_u, last_u)
@@ -355,8 +369,21 @@ def _polarity_stats(ti, target, scores, rows, units, analysis, width, floor, max
         lo = a.first
         if lo > 0 and analysis.morphs[lo - 1].tag == "MAG" and analysis.morphs[lo - 1].form in ("안", "못"):
             lo -= 1  # '못 배움': the adverb negator stands before the verb
+        # Scope: the clause of the span's last word (from the span's start if that is later),
+        # and only negators of the span itself or of a light verb after it (소실이 안 생겨요),
+        # not of another content word (기울기가 0이 되어 갱신되지 않음: 않 negates 갱신).
+        lo = max(lo, analysis.clause_start(b.last))
         hi = analysis.clause_end(b.last)
-        negative = analysis.negations_between(lo, hi) % 2 == 1
+        span_lo, span_hi = a.first, b.last
+        negator_set = analysis.negators
+
+        def foreign(host: int) -> bool:
+            if host < 0 or span_lo <= host <= span_hi or host in negator_set:
+                return False  # unknown host, the span itself, or another negator (없지 않다)
+            m = analysis.morphs[host]
+            return m.tag in CONTENT_TAGS and _lemma_key(m) not in LIGHT_KEYS
+
+        negative = (analysis.negations_between(lo, hi, foreign) + flips) % 2 == 1
         span = Span(score, a.start, b.end, ti)
         if negative == target.negative:
             if support is None:
