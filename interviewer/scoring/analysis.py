@@ -119,6 +119,7 @@ CLAUSE_CONJUNCTIONS = {
     "그리고", "그래서", "근데", "그런데", "하지만", "그러나", "또한", "따라서", "그러면", "반면",
     "그러니까", "그니까", "그래도", "즉", "또", "그럼",
 }
+CAUSAL_NOUNS = {"때문", "덕분", "탓"}
 CONTENT_TAGS = {"NNG", "NNP", "NR", "SL", "SN", "SH", "XR", "VV", "VA", "MAG", "W_SERIAL"}
 NOUN_TAGS = {"NNG", "NNP", "NNB", "NP", "NR", "SL", "SN", "SH", "XSN"}
 CONTENT_DETERMINERS = {"모든", "각", "여러", "온갖", "전"}  # MM that carry meaning (모든 데이터)
@@ -152,6 +153,8 @@ def is_boundary(m: Morph) -> bool:
         return True
     if m.tag == "EC":
         return m.form in CONNECTIVE_ENDINGS
+    if m.tag in ("NNB", "NNG") and m.form in CAUSAL_NOUNS:
+        return True  # '~기 때문에' ends a reason clause like '-어서' does
     return m.tag == "MAJ" and m.form in CLAUSE_CONJUNCTIONS
 
 
