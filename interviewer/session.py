@@ -413,6 +413,8 @@ class Practice:
         Ctrl-C is ignored while this runs: an answer is scored, written and fsynced as one step,
         and there is no input left to cancel.
         """
+        # A terminal can deliver undecodable bytes as lone surrogates; Kiwi cannot take those.
+        line = line.encode("utf-8", "replace").decode("utf-8")
         with _sigint_ignored():
             return self._handle(line)
 

@@ -96,16 +96,16 @@ def run_tui(practice: Practice, on_first_question: Callable[[], None] = lambda: 
     while True:
         try:
             text = prompt_session.prompt([("class:prompt", PROMPT)], pre_run=pre_run)
+            if text.strip() and parse_command(text) is None and not practice.scoring_ready():
+                print("채점 준비 중… (처음 한 번만 기다려요)", flush=True)
+            reply = practice.handle(text)  # Ctrl-C is held off while an answer is written
+            if reply.text:
+                print("\n" + reply.text + "\n", flush=True)
+            if reply.done:
+                return 0
         except KeyboardInterrupt:
-            continue  # Ctrl-C: drop what was typed, ask again
+            continue  # Ctrl-C: drop what was typed (or the rest of a printout), ask again
         except EOFError:
             print(practice.quit(), flush=True)
-            return 0
-        if text.strip() and parse_command(text) is None and not practice.scoring_ready():
-            print("채점 준비 중… (처음 한 번만 기다려요)", flush=True)
-        reply = practice.handle(text)
-        if reply.text:
-            print(reply.text + "\n", flush=True)
-        if reply.done:
             return 0
 

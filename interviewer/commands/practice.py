@@ -187,11 +187,15 @@ def run_lines(practice, stdin, stdout, on_first_question=lambda: None) -> int:
     stdout.flush()
     on_first_question()
     practice.started()
+    number = 0
     while True:
         try:
             line = stdin.readline()
-        except UnicodeDecodeError as exc:
-            raise InputError(f"standard input is not UTF-8 text (byte {exc.start})") from None
+            number += 1
+            line.encode("utf-8")  # undecodable bytes arrive as lone surrogates (surrogateescape)
+        except (UnicodeDecodeError, UnicodeEncodeError):
+            raise InputError(f"standard input line {number} is not UTF-8 text "
+                             "(convert it first, e.g. iconv -f cp949 -t utf-8)") from None
         except KeyboardInterrupt:
             stdout.write("\n" + practice.quit() + "\n")
             stdout.flush()
