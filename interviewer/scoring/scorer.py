@@ -124,8 +124,8 @@ class Scorer:
             analyses.update(zip(new, self.analyze_many(new)))
             for owner, idx, text, cid in expansions:
                 t = compile_phrase(text, analyses[text], self.glossary, owner, idx, cid)
-                if t is None:
-                    continue
+                if t is None or (len(t.keys) < 2 and not t.keys[0].startswith("@")):
+                    continue  # a one-word paraphrase that is no glossary term is too broad
                 ident = (owner, idx, t.keys, t.negative)
                 if ident not in seen:
                     seen.add(ident)

@@ -84,4 +84,4 @@ def test_single_json_and_explain():
     assert p.returncode == 0
     assert "✓ 기울기 소실" in p.stdout
     assert "fillers    음" in p.stdout
-    assert "vanishing: covered (best similarity 1.00 vs threshold 0.8)" in p.stdout
+    assert "vanishing: covered (best similarity 1.00 vs threshold 0.75)" in p.stdout
