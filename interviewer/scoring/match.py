@@ -29,7 +29,7 @@ from .analysis import CONTENT_TAGS, Analyzer, AnswerAnalysis, Unit, _lemma_key, 
 class MatchSettings:
     threshold: float = 0.75  # window score needed to credit (or contradict) a key point
     token_cutoff: float = 0.8  # jamo similarity needed for a fuzzy unit match
-    slack: int = 2  # extra units a window may hold beyond the phrase's own
+    slack: int = 5  # extra units a window may hold beyond the phrase's own
     floor: float = 0.5  # windows below this are not kept in the statistics
     min_fuzzy_jamo: int = 5  # shorter units only match exactly
 
