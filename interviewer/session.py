@@ -10,6 +10,7 @@ and the plain line mode call :meth:`Practice.handle`, so both write the same tra
 from __future__ import annotations
 
 import random
+import re
 import signal
 import threading
 import time
@@ -131,6 +132,16 @@ def follow_up_reason(kp_label: str, evidence: str | None, when: str, contradicte
     return f"'{kp_label}'{josa(kp_label, '은/는')} 말씀하지 않으셨는데…"
 
 
+_REASON_IN_PROMPT = re.compile(r"셨(는데|으니|으니까|다고)")
+
+
+def states_its_reason(prompt: str) -> bool:
+    """Whether a rubric follow-up already opens with its reason ("XOR 문제를 말씀하셨는데, …"),
+    so that the interviewer does not say it twice."""
+    first_clause = re.split(r"[,?.!]", prompt, maxsplit=1)[0]
+    return bool(_REASON_IN_PROMPT.search(first_clause))
+
+
 class Session:
     """Which prompt is current, and what comes next. Driven by answers, /skip, /again, /hint."""
 
@@ -233,13 +244,13 @@ class Session:
                 return Hint(kp, kp.hint)
         return None
 
-    def model_target(self) -> Question:
-        """The question /model is about: the one just answered, else the current one."""
+    def model_target(self) -> Prompt:
+        """The prompt /model is about: the one just answered, else the current one."""
         if self._just_answered and self.last is not None:
-            return self.last.prompt.question
+            return self.last.prompt
         prompt = self._require()
         self._model_shown = True
-        return prompt.question
+        return prompt
 
     def quit(self) -> None:
         self._queue.clear()
@@ -395,8 +406,8 @@ class Practice:
         q = prompt.question
         lines = []
         if prompt.is_follow_up:
-            head = "↳ 꼬리질문" + (f" — {prompt.reason}" if prompt.reason else "")
-            lines.append(p(head, "cyan"))
+            says_why = prompt.reason and not states_its_reason(q.prompt)
+            lines.append(p("↳ 꼬리질문" + (f" — {prompt.reason}" if says_why else ""), "cyan"))
         else:
             meta = " · ".join(x for x in (", ".join(q.tags), q.level or "") if x)
             lines.append(p(f"[{prompt.number}/{prompt.total}] {q.id}" + (f" · {meta}" if meta else ""), "dim"))
@@ -529,13 +540,16 @@ class Practice:
         return Reply(self.render_prompt(prompt))
 
     def _cmd_model(self) -> Reply:
-        q = self.session.model_target()
-        if not q.model_answer:
-            return Reply(f"'{q.id}'에는 모범 답안이 없어요.")
         from .feedback import Paint
 
         p = Paint(self.color)
-        return Reply(p(f"모범 답안 — {q.id}", "bold") + "\n" + q.model_answer)
+        prompt = self.session.model_target()
+        q, note = prompt.question, ""
+        if not q.model_answer and prompt.is_follow_up:
+            q, note = prompt.parent, "꼬리질문에는 모범 답안이 없어 본 질문의 것을 보여 드려요.\n"
+        if not q.model_answer:
+            return Reply(f"'{q.id}'에는 모범 답안이 없어요.")
+        return Reply(note + p(f"모범 답안 — {q.id}", "bold") + "\n" + q.model_answer)
 
     def _cmd_help(self) -> Reply:
         return Reply(help_text())
@@ -569,6 +583,23 @@ class Practice:
         return "\n".join(lines)
 
 
+KEYS = (
+    ("Enter", "답변 제출"),
+    ("Alt-Enter (= Esc Enter), Ctrl-J", "줄바꿈 (여러 줄 답변)"),
+    ("↑ ↓", "줄 이동, 첫/끝 줄에서는 이전 답변"),
+    ("Ctrl-C", "입력 지우기"),
+    ("Ctrl-D (빈 줄에서)", "끝내기"),
+)
+
+
+def _pad(text: str, width: int) -> str:
+    """Pad to ``width`` terminal columns (Hangul takes two)."""
+    import unicodedata
+
+    used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(1, width - used)
+
+
 @contextmanager
 def _sigint_ignored():
     if threading.current_thread() is not threading.main_thread():
@@ -584,13 +615,6 @@ def _sigint_ignored():
 def help_text() -> str:
     lines = ["명령 (한글 자판 그대로 쳐도 됩니다: /ㅗㅑㅜㅅ = /hint)"]
     lines += [f"  /{name:<6} {desc}" for name, desc in COMMANDS.items()]
-    lines += [
-        "키",
-        "  Enter            답변 제출",
-        "  Alt-Enter, Esc Enter, Ctrl-J   줄바꿈 (여러 줄 답변)",
-        "  ↑ / ↓            이전 답변 불러오기",
-        "  Ctrl-C           입력 지우기",
-        "  Ctrl-D           끝내기",
-    ]
+    lines += ["키"] + [f"  {_pad(key, 32)} {desc}" for key, desc in KEYS]
     return "\n".join(lines)
 

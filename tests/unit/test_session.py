@@ -205,9 +205,9 @@ def test_hint_on_a_retry_starts_with_what_was_missed(rubric, scorer):
 def test_model_answer_after_an_answer_is_for_that_question(rubric, scorer):
     s = Session(rubric.questions, follow_ups=False)
     answer(s, scorer, VANISHING_ONLY)
-    assert s.model_target().id == "sigmoid"
+    assert s.model_target().question.id == "sigmoid"
     s.skip()  # now dropout is skipped; batchnorm is current and nothing was answered since
-    assert s.model_target().id == "batchnorm"
+    assert s.model_target().question.id == "batchnorm"
     turn = answer(s, scorer, "미니배치의 평균과 분산으로 정규화합니다.")
     assert turn.model_shown is True
 
@@ -319,3 +319,26 @@ def test_last_answer_ends_the_session(rubric, scorer, tmp_path):
     reply = p.handle("미니배치의 평균과 분산으로 정규화합니다.")
     assert reply.done
     assert "연습 끝 — 답변 1개, 건너뜀 2개, 평균 점수 100%" in reply.text
+
+
+@pytest.mark.parametrize("prompt, says", [
+    ("XOR 문제를 말씀하셨는데, 은닉층이 하나 있는 신경망은 XOR을 어떻게 풀 수 있을까요?", True),
+    ("미분 가능성을 언급하셨는데, 정확도는 어떻게 최적화하나요?", True),
+    ("그럼 이를 완화하는 방법은 무엇인가요?", False),
+    ("연산 비용 측면에서는 어떤가요? 앞에서 말씀하셨는데요", False),
+])
+def test_follow_up_reason_is_not_said_twice(prompt, says):
+    from interviewer.session import states_its_reason
+
+    assert states_its_reason(prompt) is says
+
+
+def test_model_after_a_follow_up_shows_the_main_questions(rubric, scorer, tmp_path):
+    p = make_practice(rubric, scorer, tmp_path)
+    p.handle(VANISHING_ONLY)
+    p.handle("ReLU를 씁니다.")
+    assert p.handle("/model").text == (
+        "꼬리질문에는 모범 답안이 없어 본 질문의 것을 보여 드려요.\n모범 답안 — sigmoid\n"
+        + rubric.question("sigmoid").model_answer)
+    p.handle("/skip")  # follow-up 2
+    assert p.handle("/model").text == "'dropout'에는 모범 답안이 없어요."
