@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def measure(rubric: str | None = None, cold: bool = False) -> dict:
     """One run: {"first_question": s, "kiwi_ready": s}, both seconds from spawning the child."""
+    rubric = str(Path(rubric).resolve()) if rubric else None  # the child runs in a temporary directory
     with tempfile.TemporaryDirectory() as tmp:
         timings = Path(tmp) / "timings.json"
         env = dict(os.environ, INTERVIEWER_TIMINGS=str(timings), NO_COLOR="1",

@@ -24,6 +24,7 @@ from .rubric import Rubric, bank_dir, load_rubric
 # file beside the rubric and in the bank, every source file of the package), so that a change in
 # how the loader finds files can only cause extra misses, never a stale hit.
 DATA_SUFFIXES = (".yaml", ".yml", ".json")
+KEEP_ENTRIES = 8  # e.g. the bundled bank plus a few of the user's own rubrics
 
 
 def cache_dir(environ=os.environ) -> Path:
@@ -68,6 +69,10 @@ def load_rubric_cached(path: Path | str | None = None, directory: Path | None = 
         with open(entry, "rb") as f:
             rubric = pickle.load(f)
         if isinstance(rubric, Rubric):
+            try:
+                os.utime(entry)  # most recently used: the last to be pruned
+            except OSError:
+                pass
             return rubric
     except Exception:
         pass  # missing, truncated or from another version: load normally
@@ -79,22 +84,17 @@ def load_rubric_cached(path: Path | str | None = None, directory: Path | None = 
 def _store(directory: Path, entry: Path, rubric: Rubric) -> None:
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        for old in directory.glob("rubric-*.pickle"):
-            if old != entry and _is_stale(old):
-                old.unlink(missing_ok=True)
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".rubric-", suffix=".tmp")
         with os.fdopen(fd, "wb") as f:
             pickle.dump(rubric, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, entry)  # readers see the whole entry or none
+        _prune(directory, keep=entry)
     except Exception:
         pass
 
 
-def _is_stale(old: Path, keep_seconds: float = 30 * 86400) -> bool:
-    """Entries unused for a month go (each rubric edit leaves one behind)."""
-    import time
-
-    try:
-        return time.time() - old.stat().st_atime > keep_seconds
-    except OSError:
-        return False
+def _prune(directory: Path, keep: Path) -> None:
+    """Each rubric edit leaves an entry behind: keep only the most recent few."""
+    entries = sorted(directory.glob("rubric-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in [e for e in entries if e != keep][KEEP_ENTRIES - 1:]:
+        old.unlink(missing_ok=True)

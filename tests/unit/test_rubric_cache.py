@@ -67,3 +67,14 @@ def test_an_unwritable_cache_still_loads(rubric_file, tmp_path):
 def test_cache_dir_follows_xdg(tmp_path):
     assert cache_dir({"XDG_CACHE_HOME": str(tmp_path)}) == tmp_path / "interviewer"
     assert cache_dir({"XDG_CACHE_HOME": "relative"}) == Path.home() / ".cache" / "interviewer"
+
+
+def test_old_entries_are_pruned(rubric_file, tmp_path, monkeypatch):
+    from interviewer import rubric_cache
+
+    monkeypatch.setattr(rubric_cache, "KEEP_ENTRIES", 2)
+    cache = tmp_path / "cache"
+    for n in range(4):  # four edits, four keys
+        rubric_file.write_text(rubric_file.read_text(encoding="utf-8") + f"\n# edit {n}\n", encoding="utf-8")
+        load_rubric_cached(rubric_file, cache)
+    assert len(list(cache.glob("rubric-*.pickle"))) == 2
