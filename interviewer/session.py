@@ -358,7 +358,7 @@ class Practice:
     scoring_ready: Callable[[], bool] = lambda: True
     warm_up: Callable[[], None] = lambda: None
     clock: Callable[[], float] = time.monotonic
-    now: Callable[[], str] = field(default=None)  # wall time as ISO 8601, for the transcript
+    now: Callable[[], str] | None = None  # wall time as ISO 8601 for the transcript (default: local time)
     _asked_at: float = field(default=0.0, init=False)
     _asked_iso: str = field(default="", init=False)
     _n: int = field(default=0, init=False)
@@ -376,8 +376,7 @@ class Practice:
 
     def opening(self) -> str:
         s = self.session
-        lines = [f"질문 {len(s.questions)}개 · 답변 후 Enter로 제출 · 명령은 /help"]
-        return "\n".join(lines) + "\n\n" + self.render_prompt(s.current)
+        return f"질문 {len(s.questions)}개 · 답변 후 Enter로 제출 · 명령은 /help\n\n" + self.render_prompt(s.current)
 
     def started(self) -> None:
         """The first question is on screen: start what can load in the background."""

@@ -61,14 +61,6 @@ def test_count_and_random_order_with_seed(tmp_path):
     assert "질문 2개" in a.stdout.decode()
 
 
-def test_order_due_fails_with_one_line(tmp_path):
-    out = practice(tmp_path, "", "--order", "due", "--transcripts", str(tmp_path))
-    assert out.returncode == 2
-    assert out.stderr.decode() == ("Error: --order due needs the review schedule, which is not built yet; "
-                                   "use --order sequential or random\n")
-    assert out.stdout == b"" and list_transcripts(tmp_path) == []
-
-
 def test_unknown_tag(tmp_path):
     out = practice(tmp_path, "", "--tags", "cnn", "--transcripts", str(tmp_path))
     assert out.returncode == 2
