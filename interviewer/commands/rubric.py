@@ -72,6 +72,7 @@ def add_parser(sub) -> None:
     ls.add_argument("--tag", metavar="TAG", help="이 주제의 문항만")
     ls.add_argument("--json", action="store_true", help="결과를 JSON 객체 하나로 출력")
     ls.set_defaults(run=run_list)
+    _add_tuning(actions)
 
 
 def _path(p) -> None:
@@ -90,7 +91,7 @@ def _share(text: str) -> float:
 
 def _usage(parser) -> int:
     parser.print_usage(sys.stderr)
-    print("Error: choose an action: lint, test or list (see interviewer rubric --help)", file=sys.stderr)
+    print("Error: choose an action: lint, test, list, eval or suggest (see interviewer rubric --help)", file=sys.stderr)
     return 2
 
 
@@ -260,3 +261,87 @@ def render_listing(result) -> str:
     for q in qs:
         lines.append(f"{q.id:<{idw}}  {q.level or '-':<12}  {q.key_points:>3}  {q.follow_ups:>2}  {', '.join(q.tags) or '-'}")
     return "\n".join(lines)
+
+# --- eval / suggest: where the scorer and human labels disagree (interviewer.tuning, docs/tuning.md)
+
+
+def _add_tuning(actions) -> None:
+    ev = actions.add_parser(
+        "eval",
+        help="사람 라벨과 비교: 핵심 포인트별 정밀도·재현율·F1, 오탐·놓침 근거 (precision/recall per key point)",
+        description="라벨 파일(docs/labels.md)의 답변을 채점해 사람 판단과 비교합니다. 전체 수치는 "
+        "bench/accuracy.py 와 같은 코드(interviewer/evaluate.py)로 셉니다. 오탐(FP)마다 근거와 그 구, "
+        "놓침(FN)마다 가장 가까운 구와 유사도를 보여 줍니다.\n\n"
+        "예: interviewer rubric eval --labels transcripts/2025-03-01_210405.labels.jsonl\n"
+        "    interviewer rubric eval --rubric my-rubric/ --labels a.jsonl b.jsonl --sweep",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _tuning_inputs(ev)
+    ev.add_argument("--sweep", action="store_true",
+                    help="임계값별 F1과 가장 좋은 임계값 (Kiwi는 한 번만: 통계를 다시 집계만 함)")
+    ev.set_defaults(run=run_eval)
+
+    sg = actions.add_parser(
+        "suggest",
+        help="사람은 '언급함', 채점기는 놓친 답변에서 구·용어집 후보 제안 (candidate phrases from missed answers)",
+        description="사람이 '언급함'으로 라벨링했지만 채점기가 놓친 답변마다, 가장 가까운 구 주변의 답변 "
+        "낱말로 구 후보를 만들고 그 질문의 모든 라벨 답변에 맞춰 봅니다 (고쳐지는 놓침 수, 새 오탐 수). "
+        "용어집 후보도 함께 보여 줍니다. 루브릭은 고치지 않습니다: 받아들일 후보를 직접 붙여 넣으세요.\n\n"
+        "예: interviewer rubric suggest --labels transcripts/2025-03-01_210405.labels.jsonl",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _tuning_inputs(sg)
+    sg.set_defaults(run=run_suggest)
+
+
+def _tuning_inputs(p) -> None:
+    p.add_argument("--rubric", metavar="PATH", help="루브릭 파일 또는 디렉터리 (기본: 내장 질문 은행)")
+    p.add_argument("--labels", nargs="+", required=True, metavar="FILE", help="라벨 JSONL 파일 (여러 개 가능)")
+    p.add_argument("--json", action="store_true", help="결과를 JSON 객체 하나로 출력")
+
+
+def _labeled(args):
+    from ..errors import InputError
+    from ..evaluate import load_labels
+    from ..rubric import load_rubric
+    from ..scoring.scorer import Scorer
+    from ..tuning import score_labels, with_follow_ups
+
+    rubric = with_follow_ups(load_rubric(args.rubric))
+    labels = load_labels(args.labels, rubric)
+    if not labels:
+        raise InputError(f"no labeled answers in {', '.join(args.labels)}")
+    scorer = Scorer(rubric, _analyzer())
+    return scorer, labels, score_labels(labels, scorer)
+
+
+def run_eval(args) -> int:
+    from ..tuning import render_eval, render_sweep, run_eval as evaluate_labels, sweep
+
+    scorer, labels, scored = _labeled(args)
+    result = evaluate_labels(labels, scorer, scored)
+    swept = sweep(scored, scorer) if args.sweep else None
+    if args.json:
+        out = result.to_json()
+        if swept is not None:
+            out["sweep"] = swept.to_json()
+        _dump(out)
+        return 0
+    print(render_eval(result))
+    if swept is not None:
+        print()
+        print(render_sweep(swept))
+    return 0
+
+
+def run_suggest(args) -> int:
+    from ..tuning import render_suggestions, suggest
+
+    scorer, _, scored = _labeled(args)
+    suggestions = suggest(scored, scorer)
+    if args.json:
+        _dump({"threshold": scorer.settings.threshold, "signature": scorer.signature,
+               "suggestions": [s.to_json() for s in suggestions]})
+        return 0
+    print(render_suggestions(suggestions, scorer.settings.threshold))
+    return 0
