@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import functools
 import threading
+from collections import deque
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Protocol
+from typing import Iterable, Iterator, NamedTuple, Protocol
 
 
-@dataclass(frozen=True)
-class Morph:
+class Morph(NamedTuple):
+    """One Kiwi morpheme (a NamedTuple: built per morpheme of every answer, so it must be cheap)."""
+
     form: str
     tag: str  # base tag: 'VA-I' -> 'VA'
     start: int
@@ -31,8 +33,7 @@ class Morph:
     lemma: str
 
 
-@dataclass(frozen=True)
-class Unit:
+class Unit(NamedTuple):
     """A content unit of an answer or phrase: what matching compares."""
 
     key: str  # normalised lemma ('기울기', '생기', 'relu')
@@ -320,18 +321,53 @@ class KiwiAnalyzer:
         return added
 
     def morphemes(self, texts: Iterable[str]) -> Iterator[list[Morph]]:
-        texts = list(texts)
-        if not texts:
-            return iter(())
-        return (_morphs(tokens) for tokens in self._kiwi.tokenize(texts))
+        """Morphemes of each text, in order. ``texts`` may be a generator: Kiwi reads ahead on
+        its own threads while the caller works on earlier results. Long texts go to Kiwi in
+        pieces (its time grows faster than the length: 200 KB in one piece took 27 s)."""
+        pieces: deque[list[tuple[int, int]]] = deque()
+
+        def feed():
+            for text in texts:
+                spans = split_long(text)
+                pieces.append(spans)
+                for start, end in spans:
+                    yield text[start:end]
+
+        results = self._kiwi.tokenize(feed())
+        for first in results:
+            spans = pieces.popleft()
+            morphs = _morphs(first, spans[0][0])
+            for start, _ in spans[1:]:
+                morphs += _morphs(next(results), start)
+            yield morphs
 
     @property
     def kiwi(self):
         return self._kiwi
 
 
-def _morphs(tokens) -> list[Morph]:
-    return [Morph(t.form, base_tag(t.tag), t.start, t.start + t.len, t.lemma) for t in tokens]
+def _morphs(tokens, offset: int = 0) -> list[Morph]:
+    return [Morph(t.form, base_tag(t.tag), offset + t.start, offset + t.start + t.len, t.lemma) for t in tokens]
+
+
+PIECE = 1000  # characters per Kiwi call for long texts
+
+
+def split_long(text: str, size: int = PIECE) -> list[tuple[int, int]]:
+    """(start, end) pieces of at most ``size`` characters, cut after a sentence end or a space."""
+    if len(text) <= size:
+        return [(0, len(text))]
+    spans, start = [], 0
+    while len(text) - start > size:
+        window = text[start:start + size]
+        cut = max(window.rfind(ch) for ch in ".?!\n")
+        if cut < size // 2:
+            cut = window.rfind(" ")
+        cut = start + (cut + 1 if cut >= size // 4 else size)
+        spans.append((start, cut))
+        start = cut
+    spans.append((start, len(text)))
+    return spans
 
 
 class BackgroundAnalyzer:

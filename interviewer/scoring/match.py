@@ -16,6 +16,7 @@ re-weight without Kiwi.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -48,6 +49,7 @@ class MatchSettings:
 
 
 COMPOUND_CUTOFF = 0.9  # for joined two-word probes (see CompiledQuestion)
+ANTONYM = 0.999  # similarity of a glossary antonym (stored negated: it flips polarity)
 
 # Content words too common to identify a key point: they may appear in a phrase, but a match
 # does not need them (weight 0), unless the phrase has nothing else.
@@ -81,8 +83,7 @@ def jamo(text: str) -> str:
 # --- glossary ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CUnit:
+class CUnit(NamedTuple):
     """A unit after synonym replacement: ``key`` is '@group' for glossary terms."""
 
     key: str
@@ -207,9 +208,20 @@ class CompiledQuestion:
         self.probe_strs = [probe_strs[i] for i in order]
         self.probe_compound = np.array([compound[i] for i in order], dtype=bool)
         # Windows are grouped by width so each width is one vectorised pass.
-        self.widths: dict[tuple[bool, int], list[int]] = {}
+        # Targets grouped by (dense, window width), each group's rows gathered once, so that
+        # one vectorised pass per group scores every window of every phrase in it.
+        widths: dict[tuple[bool, int], list[int]] = {}
         for ti, t in enumerate(targets):
-            self.widths.setdefault((t.dense, len(t.keys) + settings.slack), []).append(ti)
+            widths.setdefault((t.dense, len(t.keys) + settings.slack), []).append(ti)
+        self.groups: dict[tuple[bool, int], tuple[list[int], np.ndarray, list[int]]] = {}
+        for key, tis in widths.items():
+            rows, offsets = [], []
+            for ti in tis:
+                offsets.append(len(rows))
+                rows.extend(range(starts[ti], starts[ti] + len(targets[ti].keys)))
+            self.groups[key] = (tis, np.array(rows, dtype=np.intp), offsets)
+        self.widths = widths
+        self.max_width = max((w for _, w in widths), default=1)
 
 
 def compile_phrase(text: str, analysis: AnswerAnalysis, glossary: CompiledGlossary, owner: str, index: int,
@@ -270,7 +282,7 @@ def similarity_matrix(cq: CompiledQuestion, units: list[CUnit]) -> np.ndarray:
     for j, u in enumerate(units):
         rows = antonym_rows.get(u.key)
         if rows:
-            S[rows, j] = -1.0
+            S[rows, j] = -ANTONYM  # just under a real match, so the word itself wins a tie
         rows = key_rows.get(u.key)
         if rows:
             S[rows, j] = 1.0
@@ -298,32 +310,47 @@ def match_question(cq: CompiledQuestion, analysis: AnswerAnalysis, glossary: Com
     empty = TargetStats(None, None)
     if n == 0 or not targets:
         return QuestionMatch(cq.question, tuple(targets), tuple(empty for _ in targets), analysis.text)
-    S_all = similarity_matrix(cq, units) * cq.row_weight[:, None]
-    gap = max(w for _, w in cq.widths) - 1
-    views = {
-        False: _sentence_view(S_all, units, range(n), analysis, gap),
-        True: _sentence_view(S_all, units, [j for j, u in enumerate(units) if u.key not in LIGHT_KEYS], analysis, gap),
-    }
+    S = similarity_matrix(cq, units)
+    gap = cq.max_width - 1
+    views = {}
     stats: list[TargetStats] = [empty] * len(targets)
     floor = cq.settings.floor
-    for (dense, width), tis in cq.widths.items():
-        weighted, seq = views[dense]
-        n = len(seq)
-        if n == 0:
+    # A phrase whose words are found anywhere in the answer less than `floor` of the time
+    # cannot reach the floor in any window: skip it before the window pass.
+    found_rows = (S != 0).any(axis=1)
+    viable = np.add.reduceat(found_rows, cq.row_start) >= floor * cq.row_count
+    for (dense, width), (tis, rows, offsets) in cq.groups.items():
+        keep = [k for k, ti in enumerate(tis) if viable[ti]]
+        if not keep:
             continue
-        w = min(width, n)
-        # Window i covers units [i, i + w); windows near the end shrink (padding with zeros).
-        padded = np.pad(np.abs(weighted), ((0, 0), (0, w - 1)))
-        win_max = np.lib.stride_tricks.sliding_window_view(padded, w, axis=1).max(axis=2)  # (rows, n)
-        for ti in tis:
-            t = targets[ti]
-            lo, cnt = cq.row_start[ti], cq.row_count[ti]
-            total = float(cq.row_weight[lo:lo + cnt].sum())
-            scores = win_max[lo:lo + cnt].sum(axis=0) / total
-            best = float(scores.max())
-            if best < floor:
+        if len(keep) < len(tis):
+            tis = [tis[k] for k in keep]
+            rows = np.concatenate([np.arange(cq.row_start[ti], cq.row_start[ti] + cq.row_count[ti]) for ti in tis])
+            offsets = list(np.cumsum([0] + [int(cq.row_count[ti]) for ti in tis[:-1]]))
+        if dense not in views:
+            cols = [j for j, u in enumerate(units) if u.key not in LIGHT_KEYS] if dense else range(n)
+            views[dense] = _sentence_view(S, units, cols, analysis, gap)
+        signed, seq = views[dense]
+        m = len(seq)
+        if m == 0:
+            continue
+        w = min(width, m)
+        sub = signed[rows]
+        # Window i covers units [i, i + w): the best match of each phrase word inside it.
+        padded = np.zeros((len(rows), m + w - 1), dtype=np.float32)
+        padded[:, :m] = np.abs(sub)
+        view = np.lib.stride_tricks.sliding_window_view(padded, w, axis=1)  # (rows, m, w)
+        win_arg = view.argmax(axis=2)
+        win_max = np.take_along_axis(view, win_arg[:, :, None], axis=2)[:, :, 0]
+        for ti, off in zip(tis, offsets):
+            cnt = len(targets[ti].keys)
+            scores = win_max[off:off + cnt].sum(axis=0) / cnt
+            if scores.max() < floor:
                 continue
-            stats[ti] = _polarity_stats(ti, t, scores, weighted[lo:lo + cnt], seq, analysis, w, floor)
+            stats[ti] = _polarity_stats(
+                ti, targets[ti], scores, win_max[off:off + cnt], win_arg[off:off + cnt], sub[off:off + cnt],
+                seq, analysis, floor,
+            )
     return QuestionMatch(cq.question, tuple(targets), tuple(stats), analysis.text)
 
 
@@ -341,33 +368,46 @@ def _sentence_view(S, units, cols, analysis, gap):
         prev = sent
         index.append(j)
         seq.append(units[j])
+    if not index:
+        return S[:, :0], seq
     ext = np.concatenate([S, np.zeros((S.shape[0], 1), dtype=S.dtype)], axis=1)
-    return ext[:, np.array(index, dtype=np.intp)] if index else ext[:, :0], seq
+    view = ext[:, np.array(index, dtype=np.intp)]
+    # A run of more than ``gap`` empty columns can be cut to ``gap`` without changing what any
+    # window holds; in a long answer most columns are empty, so this bounds the work.
+    busy = (view != 0).any(axis=0)
+    keep = np.ones(len(index), dtype=bool)
+    run = 0
+    for j, b in enumerate(busy):
+        run = 0 if b else run + 1
+        keep[j] = run <= gap
+    if not keep.all():
+        view = view[:, keep]
+        seq = [u for u, k in zip(seq, keep) if k]
+    return view, seq
 
 
-def _polarity_stats(ti, target, scores, rows, units, analysis, width, floor, max_windows=40) -> TargetStats:
-    """Best supporting and best contradicting window of one phrase."""
+def _polarity_stats(ti, target, scores, win_max, win_arg, signed, units, analysis, floor, max_spans=6) -> TargetStats:
+    """Best supporting and best contradicting window of one phrase (windows by score, best first)."""
     support = conflict = None
     seen = set()
-    order = np.argsort(-scores, kind="stable")[:max_windows]
+    candidates = np.flatnonzero(scores >= floor)
+    order = candidates[np.argsort(-scores[candidates], kind="stable")]
+    morphs = analysis.morphs
+    negator_set = analysis.negators
+    row_ids = np.arange(win_max.shape[0])
     for i in order:
-        score = float(scores[i])
-        if score < floor:
-            break
-        window = rows[:, i:i + width]
-        magnitude = np.abs(window) + (window > 0) * 1e-3  # on a tie, the word itself beats its antonym
-        picked = [int(i + magnitude[r].argmax()) for r in range(window.shape[0]) if magnitude[r].max() > 0]
-        picked_rows = [r for r in range(window.shape[0]) if magnitude[r].max() > 0]
-        flips = sum(1 for r, j in zip(picked_rows, picked) if rows[r, j] < 0)
-        first_u = min(picked)
-        last_u = max(picked)
-        key = (first_u, last_u)
-        if key in seen:
+        found = win_max[:, i] > 0
+        picked = i + win_arg[found, i]
+        first_u, last_u = int(picked.min()), int(picked.max())
+        if (first_u, last_u) in seen:
             continue
-        seen.add(key)
+        seen.add((first_u, last_u))
+        if len(seen) > max_spans:
+            break
+        flips = int((signed[row_ids[found], picked] < 0).sum())  # antonyms standing in for words
         a, b = units[first_u], units[last_u]
         lo = a.first
-        if lo > 0 and analysis.morphs[lo - 1].tag == "MAG" and analysis.morphs[lo - 1].form in ("안", "못"):
+        if lo > 0 and morphs[lo - 1].tag == "MAG" and morphs[lo - 1].form in ("안", "못"):
             lo -= 1  # '못 배움': the adverb negator stands before the verb
         # Scope: the clause of the span's last word (from the span's start if that is later),
         # and only negators of the span itself or of a light verb after it (소실이 안 생겨요),
@@ -375,16 +415,15 @@ def _polarity_stats(ti, target, scores, rows, units, analysis, width, floor, max
         lo = max(lo, analysis.clause_start(b.last))
         hi = analysis.clause_end(b.last)
         span_lo, span_hi = a.first, b.last
-        negator_set = analysis.negators
 
         def foreign(host: int) -> bool:
             if host < 0 or span_lo <= host <= span_hi or host in negator_set:
                 return False  # unknown host, the span itself, or another negator (없지 않다)
-            m = analysis.morphs[host]
+            m = morphs[host]
             return m.tag in CONTENT_TAGS and _lemma_key(m) not in LIGHT_KEYS
 
         negative = (analysis.negations_between(lo, hi, foreign) + flips) % 2 == 1
-        span = Span(score, a.start, b.end, ti)
+        span = Span(float(scores[i]), a.start, b.end, ti)
         if negative == target.negative:
             if support is None:
                 support = span

@@ -6,6 +6,7 @@ is deterministic: the same signature and the same answer give the same result.
 
 from __future__ import annotations
 
+from collections import deque
 from typing import Iterable, Iterator
 
 from .. import __version__
@@ -33,8 +34,6 @@ def glossary_nouns(glossary) -> list[str]:
     return sorted(set(out))
 
 
-# Kiwi is fastest on batches; this bounds memory for very long inputs.
-BATCH = 64
 
 
 class Scorer:
@@ -65,18 +64,16 @@ class Scorer:
         return next(self.analyze_many([text]))
 
     def analyze_many(self, texts: Iterable[str]) -> Iterator[AnswerAnalysis]:
-        batch: list[str] = []
-        for text in texts:
-            batch.append(text)
-            if len(batch) >= BATCH:
-                yield from self._analyze_batch(batch)
-                batch = []
-        if batch:
-            yield from self._analyze_batch(batch)
+        """Analyses in order, streamed: Kiwi tokenizes ahead on its threads while we normalise."""
+        pending: deque[str] = deque()
 
-    def _analyze_batch(self, texts: list[str]) -> Iterator[AnswerAnalysis]:
-        for text, morphs in zip(texts, self.analyzer.morphemes(texts)):
-            yield normalize(text, morphs)
+        def feed():
+            for text in texts:
+                pending.append(text)
+                yield text
+
+        for morphs in self.analyzer.morphemes(feed()):
+            yield normalize(pending.popleft(), morphs)
 
     # -- compilation -----------------------------------------------------------------------
 
@@ -155,11 +152,13 @@ class Scorer:
         return self.score_analysis(question, self.analyze(answer))
 
     def score_many(self, items: Iterable[tuple[Question | str, str]]) -> Iterator[ScoreResult]:
-        """Score (question, answer) pairs in order, analysing answers in batches."""
-        items = iter(items)
-        while True:
-            chunk = [x for _, x in zip(range(BATCH), items)]
-            if not chunk:
-                return
-            for (q, _), analysis in zip(chunk, self._analyze_batch([a for _, a in chunk])):
-                yield self.score_analysis(q, analysis)
+        """Score (question, answer) pairs in order, Kiwi streaming ahead of the matcher."""
+        questions: deque = deque()
+
+        def answers():
+            for q, answer in items:
+                questions.append(q)
+                yield answer
+
+        for analysis in self.analyze_many(answers()):
+            yield self.score_analysis(questions.popleft(), analysis)
