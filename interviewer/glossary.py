@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import RubricError
-from .yamlfile import field_name, read_yaml
+from .yamlfile import field_name, read_yaml, schema_errors
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,10 @@ def load_glossary(paths: list[Path]) -> Glossary:
         data = doc.data if doc.data is not None else {}
         if not isinstance(data, dict):
             raise RubricError(f"{path}:1: (top level): expected a mapping with 'synonyms' and 'concepts'")
-        errors = sorted(_validator().iter_errors(data), key=lambda e: doc.line(tuple(e.absolute_path)))
+        from .rubric import bank_dir
+
+        errors = sorted(schema_errors(doc, bank_dir() / "glossary.schema.json", _validator),
+                        key=lambda e: doc.line(tuple(e.absolute_path)))
         if errors:
             at = tuple(errors[0].absolute_path)
             raise RubricError(f"{doc.where(at)}: {field_name(at)}: {errors[0].message}")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .errors import InputError, RubricError
 from .glossary import Glossary, load_glossary
-from .yamlfile import YamlDoc, field_name, read_yaml
+from .yamlfile import YamlDoc, field_name, read_yaml, schema_errors
 
 GLOSSARY_FILE = "glossary.yaml"
 
@@ -195,7 +195,7 @@ def parse_rubric_doc(doc: YamlDoc) -> list[Question]:
     if not isinstance(data, dict):
         raise RubricError(f"{doc.path}:1: (top level): expected a mapping with 'questions'")
     errors = sorted(
-        _validator().iter_errors(data),
+        schema_errors(doc, bank_dir() / "rubric.schema.json", _validator),
         # the earliest line first; at one place an unknown field explains a missing one
         key=lambda e: (doc.line(tuple(e.absolute_path)), e.validator != "additionalProperties"),
     )
