@@ -25,7 +25,7 @@ from pathlib import Path
 
 from .errors import RubricError
 from .glossary import Glossary, load_glossary
-from .rubric import GLOSSARY_FILE, Question, Rubric, bank_dir, parse_rubric_doc, rubric_files
+from .rubric import Question, Rubric, bank_dir, is_glossary, parse_rubric_doc, rubric_files
 from .yamlfile import YamlDoc, read_yaml
 
 SEVERITIES = ("error", "warning")
@@ -44,7 +44,7 @@ CODES: dict[str, tuple[str, str]] = {
                                   "in two concepts"),
     "glossary-empty-term": ("error", "a glossary term has no content words after analysis"),
     "generic-phrase": ("warning", "a phrase matches more than the allowed share of unrelated answers"),
-    "redundant-phrase": ("warning", "a phrase normalises like another phrase of the same key point"),
+    "redundant-phrase": ("warning", "a phrase has the same content words as another phrase of its key point"),
     "long-phrase": ("warning", "a phrase has more content words than a spoken answer usually repeats"),
     "few-phrases": ("warning", "a key point has fewer than 2 phrases"),
     "no-hint": ("warning", "a key point has no hint"),
@@ -88,7 +88,7 @@ def _sort_key(f: Finding):
 
 @dataclass(frozen=True)
 class LintSettings:
-    generic_share: float = 0.30  # a phrase matching more than this share of unrelated answers is generic
+    generic_share: float = 0.05  # a phrase matching more than this share of unrelated answers is generic
     min_corpus: int = 10  # fewer unrelated answers than this: the share is not measured
     long_phrase: int = 5  # more content units than this: long-phrase
     min_phrases: int = 2
@@ -175,7 +175,7 @@ def load_sources(path: Path | str | None = None) -> Sources:
     """Read a rubric file or directory (default: the bundled bank) without stopping at the first
     broken file. Raises :class:`RubricError` only when ``path`` itself is unusable."""
     path = Path(path) if path is not None else bank_dir()
-    if path.is_file() and path.name == GLOSSARY_FILE:
+    if path.is_file() and is_glossary(path):
         files: list[Path] = []  # linting a glossary on its own
     else:
         files = rubric_files(path)
@@ -251,15 +251,20 @@ def load_sources(path: Path | str | None = None) -> Sources:
 
 
 def _glossary_files(path: Path) -> tuple[list[Path], list[Path]]:
-    """(glossaries applied, glossaries linted): the bank's always applies, as in load_rubric;
-    only a glossary that lives under PATH is linted, so linting one rubric file does not report
-    the bank glossary's problems."""
-    bank = bank_dir() / GLOSSARY_FILE
-    applied = [bank]
-    local = path if path.is_file() and path.name == GLOSSARY_FILE else (path if path.is_dir() else path.parent) / GLOSSARY_FILE
-    if local.is_file() and local.resolve() != bank.resolve():
-        applied.append(local)
-    scope = [g for g in applied if g.is_file() and g.resolve() == local.resolve()]
+    """(glossaries applied, glossaries linted). Applied: as in load_rubric, the bank's
+    ``glossary*.yaml`` and those beside PATH. Linted: only those that PATH names or contains, so
+    linting one rubric file does not report the problems of a glossary it merely uses."""
+    bank = bank_dir()
+    local_dir = path if path.is_dir() else path.parent
+    local = sorted(p for p in local_dir.glob("*.yaml") if is_glossary(p))
+    if local_dir.resolve() == bank.resolve():
+        applied = local  # the bank itself, named as the user named it
+    else:
+        applied = sorted(p for p in bank.glob("*.yaml") if is_glossary(p)) + local
+    if path.is_file():
+        scope = [g for g in applied if g.resolve() == path.resolve()]
+    else:
+        scope = [g for g in applied if g.parent.resolve() == path.resolve()]
     return applied, scope
 
 
@@ -274,6 +279,8 @@ def _error_finding(file: Path, code: str, message: str) -> Finding:
             line, rest = int(head), tail
         else:
             rest = message[len(prefix):].lstrip()
+    if code == "yaml" and rest.startswith("YAML: "):
+        rest = rest[len("YAML: "):]
     return finding(file, line, code, rest)
 
 
@@ -305,7 +312,7 @@ def _duplicate_question_ids(doc: YamlDoc, first_seen: dict[str, tuple[str, int]]
     return out
 
 
-def _duplicates(doc: YamlDoc, items: list[tuple[int, dict]], at: tuple, what: str) -> list[Finding]:
+def _duplicates(doc: YamlDoc, items: list[tuple[int, dict]], at: tuple, what: str, of: str) -> list[Finding]:
     out, seen = [], {}
     for i, item in items:
         iid = _str_id(item)
@@ -313,7 +320,8 @@ def _duplicates(doc: YamlDoc, items: list[tuple[int, dict]], at: tuple, what: st
             continue
         line = doc.line(at + (i, "id"))
         if iid in seen:
-            out.append(finding(doc.path, line, "duplicate-id", f"{what} id '{iid}' is used twice (also at line {seen[iid]})"))
+            out.append(finding(doc.path, line, "duplicate-id",
+                               f"{what} id '{iid}' of {of} is used twice (also at line {seen[iid]})"))
         else:
             seen[iid] = line
     return out
@@ -327,11 +335,11 @@ def _raw_checks(doc: YamlDoc) -> list[Finding]:
         at = ("questions", qi)
         qid = _str_id(q) or f"#{qi + 1}"
         kps = _items(q.get("key_points"))
-        out += _duplicates(doc, kps, at + ("key_points",), f"key point (question '{qid}')")
+        out += _duplicates(doc, kps, at + ("key_points",), "key point", f"'{qid}'")
         ids = [i for _, kp in kps if (i := _str_id(kp)) is not None]
         known = ", ".join(ids) or "none"
         mis = _items(q.get("misconceptions"))
-        out += _duplicates(doc, mis, at + ("misconceptions",), f"misconception (question '{qid}')")
+        out += _duplicates(doc, mis, at + ("misconceptions",), "misconception", f"'{qid}'")
         for mi, m in mis:
             c = m.get("contradicts")
             if isinstance(c, str) and c not in ids:
@@ -344,7 +352,7 @@ def _raw_checks(doc: YamlDoc) -> list[Finding]:
                 out.append(finding(doc.path, doc.line(at + ("follow_ups", fi, "key_point")), "unknown-key-point",
                                    f"follow-up {fi + 1} of '{qid}' names unknown key point '{kp}' (key points: {known})"))
             out += _duplicates(doc, _items(fu.get("key_points")), at + ("follow_ups", fi, "key_points"),
-                               f"key point (question '{qid}', follow-up {fi + 1})")
+                               "key point", f"follow-up {fi + 1} of '{qid}'")
     return out
 
 
@@ -432,7 +440,8 @@ def lint(sources: Sources, analyzer=None, settings: LintSettings | None = None) 
         findings += generic
         if skipped:
             shown = ", ".join(skipped[:5]) + (f", … (+{len(skipped) - 5})" if len(skipped) > 5 else "")
-            notes.append(f"generic-phrase not measured for {len(skipped)} question(s) with fewer than "
+            notes.append(f"generic-phrase not measured for {len(skipped)} question{'s' if len(skipped) != 1 else ''} "
+                         f"with fewer than "
                          f"{settings.min_corpus} unrelated answers: {shown}")
     return LintReport(
         findings=tuple(sorted(set(findings), key=_sort_key)),
@@ -692,8 +701,9 @@ def phrase_reach(sources: Sources, scorer, questions: list[Question] | None = No
     distinct answer unit bounds each phrase's best window from above (a window cannot score
     more than the best match of each of its units anywhere in the text); only phrases whose
     bound reaches the threshold are matched for real, with the scorer's own ``match_question``
-    (targets are matched independently, so a question of just those targets gives the same
-    statistics as the whole question).
+    on a small question of just those phrases (plus one of the same widest window, which sets
+    the gap between sentences), which gives the statistics the whole question would.
+    tests/unit/test_lint.py checks this against scoring every pair with ``Scorer.match``.
     """
     import numpy as np
 
@@ -703,12 +713,13 @@ def phrase_reach(sources: Sources, scorer, questions: list[Question] | None = No
     corpus = unrelated_corpus(sources) if corpus is None else corpus
     threshold = scorer.settings.threshold
     places = [sources.place(q) for q in questions]
+    cqs = [scorer.compiled(q) for q in questions]
     targets, owner = [], []  # every phrase of every question, and the (question, target) it is
-    for qi, q in enumerate(questions):
-        for ti, t in enumerate(scorer.compiled(q).targets):
+    for qi, cq in enumerate(cqs):
+        for ti, t in enumerate(cq.targets):
             targets.append(t)
             owner.append((qi, ti))
-    hits = [[0] * len(scorer.compiled(q).targets) for q in questions]
+    hits = [[0] * len(cq.targets) for cq in cqs]
     evidence: list[list[str | None]] = [[None] * len(h) for h in hits]
     # unrel[k, qi]: text k is unrelated to question qi (another question, no tag in common)
     unrel = np.array([[unrelated(p.root, p.tags, c) for p in places] for c in corpus], dtype=bool).reshape(
@@ -740,24 +751,34 @@ def phrase_reach(sources: Sources, scorer, questions: list[Question] | None = No
             S = similarity_matrix(big, distinct)
             for k, cols in enumerate(text_cols):
                 if len(cols):
-                    best[lo + k] = S[:, cols].max(axis=1)
+                    best[lo + k] = np.abs(S[:, cols]).max(axis=1)  # an antonym (-1) fills a window too
         bounds = np.add.reduceat(best.astype(np.float64) * weight, big.row_start, axis=1) / target_total
         target_q = np.array([qi for qi, _ in owner], dtype=np.intp)
         candidates = (bounds >= threshold - 1e-6) & unrel[:, target_q]
+        # match_question puts (widest window - 1) empty columns between sentences, and which
+        # windows it examines depends on that gap: match each candidate phrase in a small
+        # question with the same widest window as its own question.
+        widest = [max(w for _, w in cq.widths) if cq.targets else 0 for cq in cqs]
+        filler = {}  # widest window -> a target that has it
+        for qi, cq in enumerate(cqs):
+            for (_, w), tis in cq.widths.items():
+                if w == widest[qi]:
+                    filler.setdefault(w, cq.targets[tis[0]])
         for k, text in enumerate(corpus):
-            picked = np.flatnonzero(candidates[k]).tolist()
-            if not picked:
-                continue
-            cq = CompiledQuestion(questions[owner[picked[0]][0]], [targets[i] for i in picked],
-                                  scorer.glossary, scorer.settings)
-            m = match_question(cq, analyses[k], scorer.glossary)
-            for i, st in zip(picked, m.stats):
-                spans = [s for s in (st.support, st.conflict) if s is not None and s.score >= threshold]
-                if spans:
-                    qi, ti = owner[i]
-                    hits[qi][ti] += 1
-                    if evidence[qi][ti] is None:
-                        evidence[qi][ti] = text.text[spans[0].start:spans[0].end]
+            groups: dict[int, list[int]] = defaultdict(list)
+            for i in np.flatnonzero(candidates[k]).tolist():
+                groups[widest[owner[i][0]]].append(i)
+            for w, picked in groups.items():
+                cq = CompiledQuestion(questions[0], [targets[i] for i in picked] + [filler[w]],
+                                      scorer.glossary, scorer.settings)
+                m = match_question(cq, analyses[k], scorer.glossary)
+                for i, st in zip(picked, m.stats):
+                    spans = [s for s in (st.support, st.conflict) if s is not None and s.score >= threshold]
+                    if spans:
+                        qi, ti = owner[i]
+                        hits[qi][ti] += 1
+                        if evidence[qi][ti] is None:
+                            evidence[qi][ti] = text.text[spans[0].start:spans[0].end]
     return {
         q.id: [PhraseReach(q.id, ti, hits[qi][ti], totals[qi], evidence[qi][ti]) for ti in range(len(hits[qi]))]
         for qi, q in enumerate(questions)

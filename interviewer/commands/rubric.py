@@ -29,7 +29,7 @@ def add_parser(sub) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     actions = p.add_subparsers(dest="rubric_action", metavar="ACTION")
-    p.set_defaults(run=lambda args: _usage(p))
+    p.set_defaults(run=lambda args: _usage(p, actions))
 
     lint = actions.add_parser(
         "lint",
@@ -42,8 +42,8 @@ def add_parser(sub) -> None:
     _path(lint)
     lint.add_argument("--json", action="store_true", help="결과를 JSON 객체 하나로 출력")
     lint.add_argument("--strict", action="store_true", help="경고도 오류처럼 종료 코드 1로 (warnings fail too)")
-    lint.add_argument("--generic-share", type=_share, default=0.30, metavar="SHARE",
-                      help="관련 없는 답변 중 이 비율(0–1)보다 많이 맞는 구를 generic-phrase 로 경고 (기본 0.3)")
+    lint.add_argument("--generic-share", type=_share, default=0.05, metavar="SHARE",
+                      help="관련 없는 답변 중 이 비율(0–1)보다 많이 맞는 구를 generic-phrase 로 경고 (기본 0.05)")
     lint.set_defaults(run=run_lint)
 
     test = actions.add_parser(
@@ -89,9 +89,11 @@ def _share(text: str) -> float:
     return value
 
 
-def _usage(parser) -> int:
+def _usage(parser, actions) -> int:
     parser.print_usage(sys.stderr)
-    print("Error: choose an action: lint, test, list, eval or suggest (see interviewer rubric --help)", file=sys.stderr)
+    names = list(actions.choices)
+    choices = ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
+    print(f"Error: choose an action: {choices} (see interviewer rubric --help)", file=sys.stderr)
     return 2
 
 
@@ -261,6 +263,7 @@ def render_listing(result) -> str:
     for q in qs:
         lines.append(f"{q.id:<{idw}}  {q.level or '-':<12}  {q.key_points:>3}  {q.follow_ups:>2}  {', '.join(q.tags) or '-'}")
     return "\n".join(lines)
+
 
 # --- eval / suggest: where the scorer and human labels disagree (interviewer.tuning, docs/tuning.md)
 
