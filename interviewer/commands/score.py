@@ -48,7 +48,9 @@ def run(args) -> int:
     if answer is None:
         if sys.stdin.isatty():
             raise InputError("give the answer as an argument, or pipe it on standard input")
-        answer = sys.stdin.read()
+        answer = _decode(sys.stdin.buffer.read(), "<stdin>")
+    else:
+        answer = _decode(answer.encode("utf-8", "surrogateescape"), "the answer argument")
     rubric = load_rubric(args.rubric)
     question = rubric.question(args.question)
     scorer = _scorer(rubric)
@@ -82,7 +84,7 @@ def read_batch(source: str, rubric) -> list[tuple[str, str]]:
     name = "<stdin>" if source == "-" else source
     try:
         if source == "-":
-            lines = sys.stdin.read().splitlines()
+            lines = _decode(sys.stdin.buffer.read(), name).splitlines()
         else:
             with open(source, encoding="utf-8") as f:
                 lines = f.read().splitlines()
@@ -111,3 +113,10 @@ def read_batch(source: str, rubric) -> list[tuple[str, str]]:
             raise InputError(f"{name}:{no}: \"answer\" must be a string")
         items.append((qid, answer))
     return items
+
+
+def _decode(raw: bytes, name: str) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None

@@ -99,10 +99,10 @@ class Analyzer(Protocol):
 # given part of speech (spoken Korean: 음, 어, 그, 뭐, 약간, 이제, 그러니까 …).
 FILLER_WORDS = {
     ("그", "IC"), ("음", "IC"), ("어", "IC"), ("아", "IC"), ("에", "IC"), ("저", "IC"), ("엄", "IC"),
-    ("그", "MM"), ("뭐", "NP"), ("뭐", "IC"), ("저", "NP"),
+    ("뭐", "NP"), ("뭐", "IC"),
     ("약간", "MAG"), ("이제", "MAG"), ("좀", "MAG"), ("막", "MAG"), ("그냥", "MAG"), ("뭔가", "MAG"),
     ("진짜", "MAG"), ("되게", "MAG"), ("사실", "MAG"), ("일단", "MAG"), ("아마", "MAG"), ("완전", "MAG"),
-    ("그러니까", "MAJ"), ("그니까", "MAJ"), ("그러니깐", "MAJ"), ("근데", "MAJ"), ("그래서", "MAJ"),
+    ("그러니까", "MAJ"), ("그니까", "MAJ"), ("그러니깐", "MAJ"),
 }
 # Adverbs that intensify or hedge but carry no content of their own.
 LIGHT_ADVERBS = {

@@ -85,3 +85,11 @@ def test_single_json_and_explain():
     assert "✓ 기울기 소실" in p.stdout
     assert "fillers    음" in p.stdout
     assert "vanishing: covered (best similarity 1.00 vs threshold 0.75)" in p.stdout
+
+
+def test_non_utf8_stdin_is_one_line():
+    env = dict(os.environ, PYTHONPATH=str(ROOT), NO_COLOR="1")
+    p = subprocess.run([sys.executable, "-m", "interviewer", "score", "--rubric", MINI, "--question", "sigmoid-cons"],
+                       input="기울기 소실".encode("cp949"), capture_output=True, env=env, timeout=120)
+    assert p.returncode == 2
+    assert p.stderr.decode().strip() == "Error: <stdin>: not UTF-8 text (byte 0); save it as UTF-8"
