@@ -99,7 +99,7 @@ class Analyzer(Protocol):
 # given part of speech (spoken Korean: 음, 어, 그, 뭐, 약간, 이제, 그러니까 …).
 FILLER_WORDS = {
     ("그", "IC"), ("음", "IC"), ("어", "IC"), ("아", "IC"), ("에", "IC"), ("저", "IC"), ("엄", "IC"),
-    ("뭐", "NP"), ("뭐", "IC"),
+    ("그", "MM"), ("뭐", "NP"), ("뭐", "IC"),  # 그 before a noun is a determiner: delivery.py tells them apart
     ("약간", "MAG"), ("이제", "MAG"), ("좀", "MAG"), ("막", "MAG"), ("그냥", "MAG"), ("뭔가", "MAG"),
     ("진짜", "MAG"), ("되게", "MAG"), ("사실", "MAG"), ("일단", "MAG"), ("아마", "MAG"), ("완전", "MAG"),
     ("그러니까", "MAJ"), ("그니까", "MAJ"), ("그러니깐", "MAJ"),
@@ -109,7 +109,7 @@ LIGHT_ADVERBS = {
     "잘", "아주", "매우", "정말", "너무", "조금", "다", "또", "그렇게", "이렇게", "저렇게", "어떻게",
     "왜", "굉장히", "상당히", "특히", "보통", "주로", "그대로", "바로", "이미", "역시", "혹시",
 }
-ENGLISH_NEGATORS = {"not", "no", "never", "cannot", "without", "isn't", "doesn't", "don't", "can't"}
+ENGLISH_NEGATORS = {"not", "never", "cannot", "without", "isn't", "doesn't", "don't", "can't"}
 ENGLISH_STOP = {"a", "an", "the", "of", "to", "in", "on", "for", "is", "are", "and", "or", "by", "be", "it", "as"}
 CONNECTIVE_ENDINGS = {
     "고", "며", "으며", "면서", "으면서", "지만", "는데", "은데", "ㄴ데", "ᆫ데", "니까", "으니까", "니",

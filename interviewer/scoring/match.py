@@ -104,9 +104,16 @@ class CompiledGlossary:
         self._table: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         self.owner: dict[tuple[str, ...], str] = {}  # term units -> group (first wins)
         surfaces: dict[str, set[str]] = {}
-        for (gid, _), a in zip(terms, analyses):
+        self.skipped: list[tuple[str, str, str]] = []  # (group, term, why) for lint
+        for (gid, term), a in zip(terms, analyses):
             keys = tuple(u.key for u in a.units)
-            if not keys or keys in self.owner:
+            why = _unusable(term, a)
+            if why:
+                self.skipped.append((gid, term, why))
+                continue
+            if keys in self.owner:
+                if self.owner[keys] != gid:
+                    self.skipped.append((gid, term, f"reads as {' '.join(keys)}, already a term of {self.owner[keys]}"))
                 continue
             self.owner[keys] = gid
             self._table.setdefault(keys[0], []).append((keys, gid))
@@ -137,6 +144,22 @@ class CompiledGlossary:
                 out.append(CUnit(u.key, jamo(u.key), u.start, u.end, u.first, u.last))
                 i += 1
         return out
+
+
+def _unusable(term: str, analysis: AnswerAnalysis) -> str | None:
+    """Why a glossary term cannot stand for its group, or None. A term Kiwi reduces to a
+    fraction of itself ('자기 회귀' -> 회귀, '4비트' -> 4) would turn every answer that says
+    the fraction into the group."""
+    if not analysis.units:
+        return "has no content words after analysis"
+    if term.endswith("다"):
+        return None  # a verb or adjective in dictionary form: the lemma is the term
+    covered = sum(u.end - u.start for u in analysis.units)
+    letters = len(term.replace(" ", ""))
+    if covered < 0.6 * letters:
+        shown = " ".join(u.key for u in analysis.units)
+        return f"reads as only '{shown}'"
+    return None
 
 
 # --- compiled questions ------------------------------------------------------------------
