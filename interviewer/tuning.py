@@ -17,6 +17,7 @@ Rendering for the terminal is at the end (``render_*``); the commands only parse
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -350,7 +351,7 @@ def suggest(scored: list[Scored], scorer, per_point: int = 3) -> list[Suggestion
                 groups.setdefault((s.label.question, kp.id), []).append((s, i))
 
     out = []
-    counter = [0]
+    trials = itertools.count(1)
     for q in scorer.rubric.questions:
         for kp_index, kp in enumerate(q.key_points):
             missed = groups.get((q.id, kp.id))
@@ -376,8 +377,7 @@ def suggest(scored: list[Scored], scorer, per_point: int = 3) -> list[Suggestion
                 target = compile_phrase(text, analysis, scorer.glossary, "kp", kp_index)
                 if target is None or len([k for k in target.keys if k not in LIGHT_KEYS]) < 2:
                     continue  # one content word is too broad a phrase (the scorer's own rule)
-                counter[0] += 1
-                fixes, breaks = _check_phrase(q, kp, text, by_question.get(q.id, []), scorer, counter[0])
+                fixes, breaks = _check_phrase(q, kp, text, by_question.get(q.id, []), scorer, next(trials))
                 if fixes:
                     candidates.append(Candidate("phrase", text, where, fixes=fixes, breaks=breaks))
             candidates.sort(key=lambda c: (-(len(c.fixes) - len(c.breaks)), len(c.breaks), len(c.text)))
@@ -667,7 +667,7 @@ def _q(text: str, width: int = 90) -> str:
 
 def _window(w: Window | None, threshold: float, what: str) -> str:
     if w is None:
-        return f"{what}: no phrase came near (every window below the {0.5:g} floor)" if what == "near miss" else f"{what}: -"
+        return f"{what}: no phrase came near (no window reached the match floor)" if what == "near miss" else f"{what}: -"
     via = f" (via concept {w.concept})" if w.concept else ""
     rel = ">=" if w.score >= threshold else "<"
     return f"{what}: {_q(w.text)} ← '{w.phrase}'{via} {w.score:.2f} {rel} {threshold:g}"
