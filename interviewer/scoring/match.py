@@ -23,7 +23,7 @@ from rapidfuzz import fuzz, process
 
 from ..glossary import Glossary
 from ..rubric import KeyPoint, Question
-from .analysis import CONTENT_TAGS, Analyzer, AnswerAnalysis, Unit, _lemma_key, normalize
+from .analysis import CONTENT_TAGS, ENGLISH_NEGATORS, Analyzer, AnswerAnalysis, Unit, _lemma_key, normalize
 
 
 @dataclass(frozen=True)
@@ -257,7 +257,7 @@ def compile_phrase(text: str, analysis: AnswerAnalysis, glossary: CompiledGlossa
     # dropped from the phrase, and the phrase is matched against the answer without them.
     # A phrase made of light words only keeps them and is matched against every answer unit.
     dense = tuple(k for k in keys if k not in LIGHT_KEYS)
-    negative = len(analysis.negators) % 2 == 1
+    negative = span_negations(analysis, units[0].first, units[-1].last) % 2 == 1 if units else False
     if dense:
         return Target(owner, index, text, dense, tuple(1.0 for _ in dense), negative, expanded_from, True)
     return Target(owner, index, text, keys, tuple(1.0 for _ in keys), negative, expanded_from, False)
@@ -409,14 +409,40 @@ def _sentence_view(S, units, cols, analysis, gap):
     return view, seq
 
 
+def span_negations(analysis: AnswerAnalysis, first: int, last: int) -> int:
+    """How many negators govern the span of morphemes [first, last] — the same rule for answers
+    and for the rubric's own phrases, so that a phrase always agrees with itself.
+
+    Scope: the clause of the span's last word (from the span's start if that is later), plus an
+    negator just before the span ('못 배움', 'not zero-centered'); and only negators of the span itself or of a
+    light verb after it (소실이 안 생겨요), not of another content word (기울기가 0이 되어
+    갱신되지 않음: 않 negates 갱신)."""
+    morphs = analysis.morphs
+    lo = first
+    if lo > 0 and (
+        (morphs[lo - 1].tag == "MAG" and morphs[lo - 1].form in ("안", "못"))
+        or (morphs[lo - 1].tag == "SL" and morphs[lo - 1].form.lower() in ENGLISH_NEGATORS)
+    ):
+        lo -= 1  # negators that stand before what they negate: 못 배움, not zero-centered
+    lo = max(lo, analysis.clause_start(last))
+    hi = analysis.clause_end(last)
+    negator_set = analysis.negators
+
+    def foreign(host: int) -> bool:
+        if host < 0 or first <= host <= last or host in negator_set:
+            return False  # unknown host, the span itself, or another negator (없지 않다)
+        m = morphs[host]
+        return m.tag in CONTENT_TAGS and _lemma_key(m) not in LIGHT_KEYS
+
+    return analysis.negations_between(lo, hi, foreign)
+
+
 def _polarity_stats(ti, target, scores, win_max, win_arg, signed, units, analysis, floor, max_spans=6) -> TargetStats:
     """Best supporting and best contradicting window of one phrase (windows by score, best first)."""
     support = conflict = None
     seen = set()
     candidates = np.flatnonzero(scores >= floor)
     order = candidates[np.argsort(-scores[candidates], kind="stable")]
-    morphs = analysis.morphs
-    negator_set = analysis.negators
     row_ids = np.arange(win_max.shape[0])
     for i in order:
         found = win_max[:, i] > 0
@@ -429,23 +455,7 @@ def _polarity_stats(ti, target, scores, win_max, win_arg, signed, units, analysi
             break
         flips = int((signed[row_ids[found], picked] < 0).sum())  # antonyms standing in for words
         a, b = units[first_u], units[last_u]
-        lo = a.first
-        if lo > 0 and morphs[lo - 1].tag == "MAG" and morphs[lo - 1].form in ("안", "못"):
-            lo -= 1  # '못 배움': the adverb negator stands before the verb
-        # Scope: the clause of the span's last word (from the span's start if that is later),
-        # and only negators of the span itself or of a light verb after it (소실이 안 생겨요),
-        # not of another content word (기울기가 0이 되어 갱신되지 않음: 않 negates 갱신).
-        lo = max(lo, analysis.clause_start(b.last))
-        hi = analysis.clause_end(b.last)
-        span_lo, span_hi = a.first, b.last
-
-        def foreign(host: int) -> bool:
-            if host < 0 or span_lo <= host <= span_hi or host in negator_set:
-                return False  # unknown host, the span itself, or another negator (없지 않다)
-            m = morphs[host]
-            return m.tag in CONTENT_TAGS and _lemma_key(m) not in LIGHT_KEYS
-
-        negative = (analysis.negations_between(lo, hi, foreign) + flips) % 2 == 1
+        negative = (span_negations(analysis, a.first, b.last) + flips) % 2 == 1
         span = Span(float(scores[i]), a.start, b.end, ti)
         if negative == target.negative:
             if support is None:

@@ -56,3 +56,14 @@ def test_negative_phrase_with_adverb_negator(mini_scorer):
     assert kp["dying"].covered
     kp = {k.id: k for k in mini_scorer.score("relu-cons", "음수 입력에서도 학습이 잘 돼요").key_points}
     assert kp["dying"].contradicted
+
+
+@pytest.mark.parametrize("answer,expected", [
+    ("특징 스케일링을 안 하면 결과가 크게 달라져요", "covered"),  # the phrase's own wording
+    ("스케일링을 안 해도 결과는 안 달라져요", "contradicted"),
+])
+def test_phrase_polarity_uses_the_answer_rule(mini_scorer, answer, expected):
+    """A phrase's polarity is judged by the same clause rule as answers: the 안 of a '-면'
+    condition does not negate the main clause, in the phrase or in the answer."""
+    kp = mini_scorer.score("knn-scaling", answer).key_points[0]
+    assert ("covered" if kp.covered else "contradicted" if kp.contradicted else "missed") == expected
