@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -148,8 +149,10 @@ def read_yaml(path: Path) -> YamlDoc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         what = exc.problem or exc.context or "invalid YAML"
-        if isinstance(exc, yaml.constructor.ConstructorError) and "tag" in str(exc):
-            what = f"tag not allowed ({what.split('tag')[-1].strip(' ,')}); rubric files are plain data"
+        tag = re.search(r"'tag:yaml\.org,2002:([^']+)'|'(![^']*)'", str(exc))
+        if isinstance(exc, yaml.constructor.ConstructorError) and tag:
+            name = f"!!{tag.group(1)}" if tag.group(1) else tag.group(2)
+            what = f"tag {name} is not allowed; rubric files are plain data"
         raise RubricError(f"{path}:{line}: YAML: {what}") from None
     except yaml.YAMLError as exc:
         raise RubricError(f"{path}: YAML: {exc}") from None
