@@ -96,7 +96,7 @@ def test_lint_python_object_via_the_real_entry_point(tmp_path):
     assert not marker.exists()
     assert (p.returncode, p.stderr) == (1, "")
     assert p.stdout.splitlines() == [
-        f"{evil}:3: error: yaml: tag not allowed (:yaml.org,2002:python/object/apply:os.system'); "
+        f"{evil}:3: error: yaml: tag !!python/object/apply:os.system is not allowed; "
         "rubric files are plain data",
         "lint: 1 file, 0 questions, 0 key points: 1 error, 0 warnings (yaml 1)",
     ]

@@ -182,7 +182,7 @@ def test_python_object_tag_is_a_finding_and_never_runs(tmp_path):
     report = lint(load_sources(path), analyzer=None)  # nothing loaded, so nothing to analyse
     assert not marker.exists()
     assert lines(report) == [
-        f"{path}:3: error: yaml: tag not allowed (:yaml.org,2002:python/object/apply:os.system'); "
+        f"{path}:3: error: yaml: tag !!python/object/apply:os.system is not allowed; "
         "rubric files are plain data"
     ]
 
