@@ -454,6 +454,8 @@ def _polarity_stats(ti, target, scores, win_max, win_arg, signed, units, analysi
         if len(seen) > max_spans:
             break
         flips = int((signed[row_ids[found], picked] < 0).sum())  # antonyms standing in for words
+        if flips == len(picked):
+            continue  # only antonyms: '많이' alone says nothing about a '소량 데이터' point
         a, b = units[first_u], units[last_u]
         negative = (span_negations(analysis, a.first, b.last) + flips) % 2 == 1
         span = Span(float(scores[i]), a.start, b.end, ti)

@@ -115,14 +115,14 @@ class Scorer:
             concept = self._concepts.get((content_signature(t), t.negative)) if owner == "kp" else None
             if concept:
                 cid, phrases = concept
-                expansions += [(owner, idx, p, cid) for p in phrases if p != text]
+                expansions += [(owner, idx, p, cid, len(t.keys)) for p in phrases if p != text]
         if expansions:
-            new = [p for _, _, p, _ in expansions if p not in analyses]
+            new = [p for _, _, p, _, _ in expansions if p not in analyses]
             analyses.update(zip(new, self.analyze_many(new)))
-            for owner, idx, text, cid in expansions:
+            for owner, idx, text, cid, origin_len in expansions:
                 t = compile_phrase(text, analyses[text], self.glossary, owner, idx, cid)
-                if t is None or (len(t.keys) < 2 and not t.keys[0].startswith("@")):
-                    continue  # a one-word paraphrase that is no glossary term is too broad
+                if t is None or len(t.keys) < min(2, origin_len):
+                    continue  # a paraphrase that shrinks to one word is broader than the phrase it came from
                 ident = (owner, idx, t.keys, t.negative)
                 if ident not in seen:
                     seen.add(ident)
