@@ -71,6 +71,19 @@ _JAMO_TABLE = {
 _JAMO_TABLE.update({0x11A8 + i: _JONG[i + 1] for i in range(27)})  # Kiwi's coda jamo (ᆫ, ᆯ)
 
 
+def verb_stem(key: str) -> str:
+    """'빠름' -> '빠르', '높음' -> '높': the stem of a -(으)ㅁ noun form, which Kiwi sometimes
+    leaves as one noun; used only to look the word up in the glossary."""
+    if len(key) < 2:
+        return key
+    last = ord(key[-1]) - 0xAC00
+    if not 0 <= last < 11172 or last % 28 != 16:  # 16: final consonant ㅁ
+        return key
+    if key[-1] == "음":
+        return key[:-1]
+    return key[:-1] + chr(0xAC00 + last - 16)
+
+
 def _is_hangul(jamo_text: str) -> bool:
     return bool(jamo_text) and all("ㄱ" <= ch <= "ㅣ" for ch in jamo_text)
 
@@ -133,9 +146,12 @@ class CompiledGlossary:
         table = self._table
         while i < n:
             u = units[i]
-            for keys, gid in table.get(u.key, ()):
+            entries = table.get(u.key) or table.get(verb_stem(u.key), ())
+            for keys, gid in entries:
                 k = len(keys)
-                if i + k <= n and all(units[i + j].key == keys[j] for j in range(1, k)):
+                if i + k <= n and all(units[i + j].key == keys[j] for j in range(1, k)) and (
+                    k == 1 or keys[0] == u.key
+                ):
                     last = units[i + k - 1]
                     out.append(CUnit("@" + gid, "", u.start, last.end, u.first, last.last))
                     i += k
