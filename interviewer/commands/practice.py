@@ -40,7 +40,9 @@ def add_parser(sub) -> None:
     p.add_argument("--level", choices=("basic", "intermediate", "advanced"), help="이 난이도의 질문만")
     p.add_argument("--count", "-n", metavar="N", type=_positive, help="질문 N개만 (꼬리질문은 세지 않음)")
     p.add_argument("--order", default="sequential", choices=("sequential", "random", "due"),
-                   help="질문 순서 (기본 sequential; due는 복습 일정 기능이 생기면 동작)")
+                   help="질문 순서 (기본 sequential; due = 복습 일정(FSRS)상 복습할 때가 된 질문부터)")
+    p.add_argument("--missed", action="store_true",
+                   help="오답노트: 같은 핵심 포인트를 두 번 이상 놓친 질문만 다시 묻기")
     p.add_argument("--seed", metavar="N", type=int, help="--order random 의 난수 시드 (같은 시드 = 같은 순서)")
     p.add_argument("--transcripts", metavar="DIR",
                    help="기록 폴더 (기본: $INTERVIEWER_TRANSCRIPTS, 체크아웃에서 실행하면 그 transcripts/, "
@@ -122,8 +124,12 @@ def run(args) -> int:
     tags = tuple(t.strip() for group in args.tags for t in group.split(",") if t.strip())
     rubric = load_rubric_cached(args.rubric)
     chosen = select_questions(rubric.questions, tags, args.level, known_tags=rubric.tags())
+    if args.missed:
+        from ..schedule import missed_only
+
+        chosen = missed_only(chosen, transcripts_dir(args.transcripts))
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**32)
-    ordered = order_questions(chosen, args.order, random.Random(seed))
+    ordered = order_questions(chosen, args.order, random.Random(seed), due=_due_hook(args))
     if args.count:
         ordered = ordered[: args.count]
     session = Session(ordered, follow_ups=args.follow_ups)
@@ -134,7 +140,7 @@ def run(args) -> int:
         "versions": _versions(),
         "options": {
             "tags": list(tags), "level": args.level, "count": args.count, "order": args.order,
-            "seed": seed if args.order == "random" else None, "follow_ups": args.follow_ups,
+            "seed": seed if args.order == "random" else None, "follow_ups": args.follow_ups, "missed": args.missed,
             "mode": "tui" if interactive else "lines",
         },
         "questions": [q.id for q in ordered],
@@ -165,6 +171,16 @@ def run(args) -> int:
         writer.close()  # answers are already durable; this only releases the descriptor
         _write_timings(timings, loader)
     return code
+
+
+def _due_hook(args):
+    """``--order due``: the review schedule, rebuilt from the transcripts (imported only then)."""
+    if args.order != "due":
+        return None
+    from ..schedule import due_order
+    from ..transcript import transcripts_dir
+
+    return due_order(transcripts_dir(args.transcripts))
 
 
 def _write_timings(timings: dict, loader: ScorerLoader) -> None:
