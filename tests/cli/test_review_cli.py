@@ -247,3 +247,21 @@ def test_commands_start_without_kiwi_and_errors_have_no_traceback(tmp_path):
                        capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
     assert (p.returncode, p.stdout, p.stderr) == (
         2, "", f"Error: no session 'nope' in {SAMPLES} (latest: 2025-03-08_194013)\n")
+
+
+@pytest.mark.parametrize("no_color", [False, True])
+def test_colour_on_a_terminal_unless_no_color(tmp_path, no_color):
+    import pexpect
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT), XDG_CACHE_HOME=str(tmp_path), TERM="xterm")
+    env.pop("NO_COLOR", None)
+    if no_color:
+        env["NO_COLOR"] = "1"
+    child = pexpect.spawn(sys.executable, ["-m", "interviewer", "review", "2", "--transcripts", str(SAMPLES)],
+                          env=env, cwd=str(ROOT), encoding="utf-8", timeout=60, dimensions=(50, 200))
+    out = child.read()
+    child.close()
+    assert child.exitstatus == 0
+    assert ("\x1b[32m[기울기 소실]\x1b[0m①" in out) is not no_color
+    assert ("\x1b[" in out) is not no_color
+    assert "[기울기 소실]" in out
