@@ -32,7 +32,7 @@ def add_parser(sub) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("session", nargs="?", metavar="SESSION",
-                   help="세션 이름(또는 앞부분), 목록 번호, last, 또는 녹취록 파일 경로")
+                   help="세션 이름(또는 앞부분), 목록 번호, last, 또는 기록 파일 경로")
     p.add_argument("--question", "-q", metavar="ID", help="이 질문의 모든 시도를 핵심 포인트별로 비교")
     p.add_argument("--html", metavar="OUT.html", help="HTML 리포트 쓰기 (SESSION을 주면 그 세션만, 아니면 전체)")
     p.add_argument("--markdown", metavar="OUT.md", help="Markdown으로 내보내기 (- = 표준 출력)")
