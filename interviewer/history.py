@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Iterable, NamedTuple, TextIO
+from typing import NamedTuple, TextIO
 
 from .errors import InputError, InterviewerError, TranscriptError
 from .transcript import Transcript, list_transcripts, read_transcript
@@ -462,6 +462,3 @@ def rubric_questions(history: History, rubric: str | None = None, warn: TextIO |
             out.setdefault(q.id, q)
     return out
 
-
-def sessions_json(sessions: Iterable[SessionRecord]) -> list[dict]:
-    return [s.to_json() for s in sessions]

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
-from .history import COVERED, CONTRADICTED, Attempt, History
+from .history import COVERED, CONTRADICTED, History
 from .schedule import Schedule, build_schedule, end_of_day, repeatedly_missed
 
 NO_TOPIC = "(태그 없음)"
@@ -225,10 +225,3 @@ def clip(text: str, cols: int) -> str:
         used += w
     return "".join(out) + "…"
 
-
-def latest(attempts: Iterable[Attempt]) -> Attempt | None:
-    last = None
-    for a in attempts:
-        if last is None or a.answered_at >= last.answered_at:
-            last = a
-    return last
