@@ -11,7 +11,7 @@ and measures from just before the child is spawned:
 The child is then given one answer (scoring waits for Kiwi) and ``/quit``. Goal: ratio <= 0.25,
 i.e. the question is on screen long before the analyzer it does not need is ready.
 
-The loaded rubric is cached (interviewer/rubric_cache.py): ``measure()`` primes the cache first,
+Unchanged rubric files come from the parse cache (interviewer/yamlfile.py): ``measure()`` primes it first,
 as on every start but the first after a rubric edit; ``measure(cold=True)`` gives the child an
 empty cache dir, as on a fresh machine. ``__main__`` prints both.
 """
@@ -42,9 +42,9 @@ def measure(rubric: str | None = None, cold: bool = False) -> dict:
             env["XDG_CACHE_HOME"] = str(Path(tmp) / "cache")
         else:
             sys.path.insert(0, str(ROOT))
-            from interviewer.rubric_cache import load_rubric_cached
+            from interviewer.rubric import load_rubric
 
-            load_rubric_cached(rubric)
+            load_rubric(rubric)
         cmd = [sys.executable, "-m", "interviewer", "practice", "--plain", "--transcripts", str(Path(tmp) / "t")]
         if rubric:
             cmd += ["--rubric", rubric]

@@ -436,12 +436,12 @@ def rubric_questions(history: History, rubric: str | None = None, warn: TextIO |
 
     With ``rubric`` (``--rubric``), that rubric alone. Otherwise the rubric each session was
     practised with (its header's path, if it still exists; the bundled bank if it had none), the
-    newest session's rubric winning. No Kiwi: rubrics load from the rubric cache.
+    newest session's rubric winning. No Kiwi, and unchanged rubric files come from the parse cache.
     """
-    from .rubric_cache import load_rubric_cached
+    from .rubric import load_rubric
 
     if rubric is not None:
-        return {q.id: q for q in load_rubric_cached(rubric).questions}
+        return {q.id: q for q in load_rubric(rubric).questions}
     warn = warn if warn is not None else sys.stderr
     out: dict = {}
     tried: set = set()
@@ -453,7 +453,7 @@ def rubric_questions(history: History, rubric: str | None = None, warn: TextIO |
         if path is not None and not Path(path).exists():
             continue  # moved or deleted since: tags, hints and model answers are simply not shown
         try:
-            questions = load_rubric_cached(path).questions
+            questions = load_rubric(path).questions
         except InterviewerError as exc:
             print(f"warning: {exc} (used by session {s.name}; hints and model answers from it are not shown)",
                   file=warn)

@@ -210,7 +210,7 @@ CACHE_FORMAT = 1
 
 def cache_file(directory: Path | str, environ=os.environ) -> Path:
     """Where the card states built from ``directory``'s transcripts are cached (one file per dir)."""
-    from .rubric_cache import cache_dir
+    from .yamlfile import cache_dir
 
     key = hashlib.sha256(str(Path(directory).resolve()).encode()).hexdigest()[:16]
     return cache_dir(environ) / f"schedule-{key}.json"

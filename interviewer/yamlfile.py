@@ -78,8 +78,9 @@ def field_name(field: tuple) -> str:
 CACHE_VERSION = "1"
 
 
-def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME", "")
+def cache_dir(environ=os.environ) -> Path:
+    """``$XDG_CACHE_HOME/interviewer`` (default ``~/.cache/interviewer``)."""
+    base = environ.get("XDG_CACHE_HOME", "")
     root = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
     return root / "interviewer"
 

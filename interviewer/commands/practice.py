@@ -116,13 +116,14 @@ def _versions() -> dict:
 
 
 def run(args) -> int:
-    from ..rubric_cache import load_rubric_cached
     from ..session import Practice, Session, order_questions, select_questions
     from ..transcript import TranscriptWriter, now_iso, transcripts_dir
 
     interactive = sys.stdin.isatty() and sys.stdout.isatty() and not args.plain
     tags = tuple(t.strip() for group in args.tags for t in group.split(",") if t.strip())
-    rubric = load_rubric_cached(args.rubric)
+    from ..rubric import load_rubric
+
+    rubric = load_rubric(args.rubric)
     chosen = select_questions(rubric.questions, tags, args.level, known_tags=rubric.tags())
     if args.missed:
         from ..schedule import missed_only
