@@ -37,6 +37,8 @@ def add_parser(sub) -> None:
     p.add_argument("--html", metavar="OUT.html", help="HTML 리포트 쓰기 (SESSION을 주면 그 세션만, 아니면 전체)")
     p.add_argument("--markdown", metavar="OUT.md", help="Markdown으로 내보내기 (- = 표준 출력)")
     p.add_argument("--json", action="store_true", help="스크립트용 JSON 출력")
+    p.add_argument("--label", action="store_true",
+                   help="이 세션의 채점기 판단을 포인트별로 확인·수정해 <세션>.labels.jsonl 에 저장 (docs/tuning.md)")
     add_common_options(p)
     p.set_defaults(run=run)
 
@@ -53,6 +55,10 @@ def _run(args) -> int:
     from .stats import load
 
     history, questions = load(args)
+    if args.label:
+        from ..labeling import label_session
+
+        return label_session(history.session(args.session).path, args.rubric)
     if args.question:
         return compare(args, history, questions)
     if args.html or args.markdown:
@@ -63,6 +69,10 @@ def _run(args) -> int:
 
 
 def _check_options(args) -> None:
+    if args.label and not args.session:
+        raise InputError("--label needs the SESSION to label (e.g. interviewer review last --label)")
+    if args.label and (args.question or args.html or args.markdown or args.json):
+        raise InputError("--label walks through one session; drop --question, --html, --markdown and --json")
     if args.question and args.session:
         raise InputError("--question compares attempts across all sessions; drop SESSION")
     if args.question and (args.html or args.markdown):

@@ -115,3 +115,40 @@ def test_rubric_eval_agrees_with_bench_accuracy_on_the_dev_set():
     assert o["signature"] == b["signature"]
     assert o["answers"] == b["answers"]
     assert o["overall"] == b["systems"]["interviewer"]["overall"]
+
+
+def run_input(args, stdin, cwd=ROOT):
+    env = dict(os.environ, PYTHONPATH=str(ROOT), NO_COLOR="1")
+    return subprocess.run([sys.executable, "-m", "interviewer", *args], input=stdin, capture_output=True, text=True,
+                          env=env, cwd=cwd, timeout=300)
+
+
+def test_review_label_saves_next_to_the_transcript_and_resumes(tmp_path):
+    import shutil
+
+    shutil.copy(SESSION, tmp_path)
+    before = (tmp_path / Path(SESSION).name).read_bytes()
+    p = run_input(["review", "last", "--label", "--transcripts", str(tmp_path)], "a\nc\n\n\nq\n")
+    assert p.returncode == 0, p.stderr
+    labels = tmp_path / "2025-03-01_210405.labels.jsonl"
+    rows = [json.loads(x) for x in labels.read_text(encoding="utf-8").splitlines()]
+    assert [(r["turn"], r["covered"]) for r in rows] == [(1, []), (2, ["lunch"])]
+    assert "라벨 2개 답변 저장: " + str(labels) in p.stdout
+    assert f"평가: interviewer rubric eval --rubric tests/data/tuning/rubric.yaml --labels {labels}" in p.stdout
+    # again: the two saved answers are skipped; end of input stops like Ctrl-D
+    p = run_input(["review", "2025-03-01", "--label", "--transcripts", str(tmp_path)], "a\n")
+    assert p.returncode == 0, p.stderr
+    assert "이미 라벨링한 2개는 건너뜀" in p.stdout
+    assert [json.loads(x)["turn"] for x in labels.read_text(encoding="utf-8").splitlines()] == [1, 2, 3]
+    assert (tmp_path / Path(SESSION).name).read_bytes() == before  # the transcript is never written
+
+
+@pytest.mark.parametrize("args,message", [
+    (["review", "--label"], "Error: --label needs the SESSION to label (e.g. interviewer review last --label)"),
+    (["review", "last", "--label", "--json"],
+     "Error: --label walks through one session; drop --question, --html, --markdown and --json"),
+])
+def test_review_label_errors(args, message, tmp_path):
+    p = run(*args, "--transcripts", str(tmp_path))
+    assert p.returncode == 2
+    assert p.stderr.strip() == message
