@@ -196,8 +196,8 @@ class LabelWalk:
     def prompt(self) -> str:
         p = self.current.points[self.point]
         n = len(self.current.points)
-        return (f"[{self.point + 1}/{n}] {p.label}: 채점기 {MARKS[p.machine]} {NAMES[p.machine]} · "
-                f"Enter={NAMES[self.default(p)]}  c 언급함 m 놓침 x 모순 (b a s q ?) > ")
+        return (f"[{self.point + 1}/{n}] {p.label} · 채점기 {MARKS[p.machine]} {NAMES[p.machine]} · "
+                f"Enter={NAMES[self.default(p)]} c/m/x ? > ")
 
     def start(self) -> str:
         return self.show_answer() if not self.done else ""

@@ -298,11 +298,12 @@ class Candidate:
     partner: str | None = None  # synonym: the phrase word it stands for
     fixes: tuple[str, ...] = ()  # phrase: labeled-covered answers it would credit (label sources)
     breaks: tuple[str, ...] = ()  # phrase: answers labeled not covered that it would credit
+    checked: int = 0  # phrase: labeled answers of the question it was matched against
 
     def to_json(self) -> dict:
         out = {"kind": self.kind, "text": self.text, "where": self.where}
         if self.kind == "phrase":
-            out.update(fixes=list(self.fixes), breaks=list(self.breaks))
+            out.update(fixes=list(self.fixes), breaks=list(self.breaks), checked=self.checked)
         else:
             out.update(group=self.group, partner=self.partner)
         return out
@@ -377,9 +378,11 @@ def suggest(scored: list[Scored], scorer, per_point: int = 3) -> list[Suggestion
                 target = compile_phrase(text, analysis, scorer.glossary, "kp", kp_index)
                 if target is None or len([k for k in target.keys if k not in LIGHT_KEYS]) < 2:
                     continue  # one content word is too broad a phrase (the scorer's own rule)
-                fixes, breaks = _check_phrase(q, kp, text, by_question.get(q.id, []), scorer, next(trials))
+                same_question = by_question.get(q.id, [])
+                fixes, breaks = _check_phrase(q, kp, text, same_question, scorer, next(trials))
                 if fixes:
-                    candidates.append(Candidate("phrase", text, where, fixes=fixes, breaks=breaks))
+                    candidates.append(Candidate("phrase", text, where, fixes=fixes, breaks=breaks,
+                                                checked=len(same_question)))
             candidates.sort(key=lambda c: (-(len(c.fixes) - len(c.breaks)), len(c.breaks), len(c.text)))
             candidates = candidates[:per_point]
             for word, group, partner in synonyms:
@@ -753,9 +756,9 @@ def render_suggestions(suggestions: list[Suggestion], threshold: float) -> str:
         if not phrases and not synonyms:
             lines.append("  no candidate: the answer shares no word with this key point's phrases; write a phrase by hand")
         for c in phrases:
-            fixed = f"credits {len(c.fixes)} missed answer(s)"
-            broke = f", {len(c.breaks)} new false positive(s) ({', '.join(c.breaks)})" if c.breaks else ", no new false positives"
-            lines.append(f"  + phrase:  {c.text!r}  — {fixed}{broke}")
+            fixed = f"credits {len(c.fixes)} of {len(s.misses)} missed"
+            broke = f", {len(c.breaks)} new false positive(s) ({', '.join(c.breaks)})" if c.breaks else ", no new false positive"
+            lines.append(f"  + phrase:  {c.text!r}  — {fixed}{broke} (checked on {c.checked} labeled answer(s) of the question)")
             lines.append(f"      add to {c.where} phrases: [..., {_yaml_str(c.text)}]")
         for c in synonyms:
             if c.group:

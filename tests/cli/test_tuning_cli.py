@@ -46,7 +46,7 @@ def test_suggest_text():
     p = run("rubric", "suggest", "--rubric", RUBRIC, "--labels", LABELS)
     assert p.returncode == 0, p.stderr
     assert "suggest: 4 answer(s) labeled covered that the scorer missed, in 3 key point(s)" in p.stdout
-    assert "+ phrase:  '돗자리랑 담요'  — credits 1 missed answer(s), no new false positives" in p.stdout
+    assert "+ phrase:  '돗자리랑 담요'  — credits 1 of 2 missed, no new false positive (checked on 8 labeled answer(s) of the question)" in p.stdout
     assert f'add to {RUBRIC}:14 phrases: [..., "돗자리랑 담요"]' in p.stdout
 
 
