@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Callable, TextIO
 
 from .errors import TranscriptError
+from .transcript import fsync_dir
 
 COVERED, MISSED, CONTRADICTED = "covered", "missed", "contradicted"
 NAMES = {COVERED: "언급함", MISSED: "놓침", CONTRADICTED: "모순", None: "기록 없음"}
@@ -283,7 +284,7 @@ class LabelsWriter:
             except OSError as exc:
                 raise TranscriptError(f"{self.path}: cannot write labels: {exc.strerror}") from None
             if new:
-                _fsync_dir(self.path.parent)
+                fsync_dir(self.path.parent)
         return self._fd
 
     def append(self, record: dict) -> None:
@@ -323,19 +324,6 @@ def repair_tail(path: Path, warn: TextIO) -> None:
             os.fsync(f.fileno())
     except OSError as exc:
         raise TranscriptError(f"{path}: cannot repair labels: {exc.strerror}") from None
-
-
-def _fsync_dir(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 @contextmanager

@@ -96,7 +96,7 @@ class TranscriptWriter:
         else:  # pragma: no cover - a thousand sessions in one second
             raise TranscriptError(f"{directory}: too many transcripts named {stamp}_*{SUFFIX}")
         writer = cls(path, fd)
-        _fsync_dir(directory)  # make the new name itself survive a power cut
+        fsync_dir(directory)  # make the new name itself survive a power cut
         writer.append({"type": "header", "format": FORMAT, "session": path.stem, **header})
         return writer
 
@@ -134,7 +134,8 @@ class TranscriptWriter:
         self.close()
 
 
-def _fsync_dir(directory: Path) -> None:
+def fsync_dir(directory: Path) -> None:
+    """Make a new file's directory entry durable (after creating it)."""
     try:
         fd = os.open(directory, os.O_RDONLY)
     except OSError:
