@@ -84,6 +84,10 @@ def verb_stem(key: str) -> str:
     return key[:-1] + chr(0xAC00 + last - 16)
 
 
+def _is_number(key: str) -> bool:
+    return key == "@zero" or any(ch.isdigit() for ch in key)
+
+
 def _is_hangul(jamo_text: str) -> bool:
     return bool(jamo_text) and all("ㄱ" <= ch <= "ㅣ" for ch in jamo_text)
 
@@ -260,6 +264,9 @@ class CompiledQuestion:
                 rows.extend(range(starts[ti], starts[ti] + len(targets[ti].keys)))
             self.groups[key] = (tis, np.array(rows, dtype=np.intp), offsets)
         self.widths = widths
+        # Numbers ('기울기 0', '0.25', '1/4') must be matched for a window to count at all.
+        self.essential = [[r for r, k in enumerate(t.keys) if _is_number(k)] if len(t.keys) > 1 else []
+                          for t in targets]
         self.max_width = max((w for _, w in widths), default=1)
 
 
@@ -384,6 +391,9 @@ def match_question(cq: CompiledQuestion, analysis: AnswerAnalysis, glossary: Com
         for ti, off in zip(tis, offsets):
             cnt = len(targets[ti].keys)
             scores = win_max[off:off + cnt].sum(axis=0) / cnt
+            essential = cq.essential[ti]
+            if essential:  # a number is the phrase's most exact claim: no window may do without it
+                scores = scores * (win_max[[off + r for r in essential]] > 0).all(axis=0)
             if scores.max() < floor:
                 continue
             stats[ti] = _polarity_stats(
@@ -450,7 +460,18 @@ def span_negations(analysis: AnswerAnalysis, first: int, last: int) -> int:
         m = morphs[host]
         return m.tag in CONTENT_TAGS and _lemma_key(m) not in LIGHT_KEYS
 
-    return analysis.negations_between(lo, hi, foreign)
+    # '아니다' negates its whole complement ('전체 평균 같은 개념도 아니고요'), whatever its head noun.
+    return analysis.negations_between(lo, hi, lambda host: foreign(host) and not _copula_negated(morphs, host))
+
+
+def _copula_negated(morphs, host: int) -> bool:
+    """Is the noun at ``host`` the complement of '아니다' (N이/가 아니다)?"""
+    for j in range(host + 1, min(host + 3, len(morphs))):
+        if morphs[j].tag == "VCN":
+            return True
+        if not morphs[j].tag.startswith("J"):
+            return False
+    return False
 
 
 def _polarity_stats(ti, target, scores, win_max, win_arg, signed, units, analysis, floor, max_spans=6) -> TargetStats:

@@ -67,3 +67,17 @@ def test_phrase_polarity_uses_the_answer_rule(mini_scorer, answer, expected):
     condition does not negate the main clause, in the phrase or in the answer."""
     kp = mini_scorer.score("knn-scaling", answer).key_points[0]
     assert ("covered" if kp.covered else "contradicted" if kp.contradicted else "missed") == expected
+
+
+def test_copula_negation_covers_its_whole_complement(mini_scorer):
+    """'X 같은 개념도 아니다' denies X even though 아니다's head noun (개념) is not in the phrase."""
+    kp = {k.id: k for k in mini_scorer.score("sigmoid-cons", "기울기 소실 같은 개념은 아니에요").key_points}["vanishing"]
+    assert kp.contradicted and not kp.covered
+
+
+def test_numbers_in_a_phrase_must_match(mini_scorer):
+    """A phrase's number is its exact claim: 3 of 4 words without the '0' do not credit it."""
+    kp = mini_scorer.score("relu-gradient", "음수 입력에서도 출력 기울기가 작게 살아 있어요").key_points[0]
+    assert not kp.covered
+    kp = mini_scorer.score("relu-gradient", "음수 입력이면 출력 기울기가 0이에요").key_points[0]
+    assert kp.covered
