@@ -26,6 +26,11 @@ from ..rubric import KeyPoint, Question
 from .analysis import CONTENT_TAGS, ENGLISH_NEGATORS, Analyzer, AnswerAnalysis, Unit, _lemma_key, normalize
 
 
+# The matching algorithm's revision, part of every signature: bump it whenever a change to this
+# module or to analysis.py can change a verdict, so that equal signatures mean equal scores.
+MATCHER = "m1"
+
+
 @dataclass(frozen=True)
 class MatchSettings:
     threshold: float = 0.75  # window score needed to credit (or contradict) a key point
@@ -45,7 +50,7 @@ class MatchSettings:
             raise ValueError("slack must be >= 0 and min_fuzzy_jamo >= 1")
 
     def describe(self) -> str:
-        return f"t{self.threshold:g}-tok{self.token_cutoff:g}-slack{self.slack}-floor{self.floor:g}"
+        return f"{MATCHER}-t{self.threshold:g}-tok{self.token_cutoff:g}-slack{self.slack}-floor{self.floor:g}"
 
 
 COMPOUND_CUTOFF = 0.9  # for joined two-word probes (see CompiledQuestion)
