@@ -727,7 +727,7 @@ def phrase_reach(sources: Sources, scorer, questions: list[Question] | None = No
     totals = unrel.sum(axis=0).tolist()
     if targets and corpus:
         big = CompiledQuestion(questions[0], targets, scorer.glossary, scorer.settings)
-        weight = big.row_weight.astype(np.float64)
+        weight = np.ones(big.n_rows)  # every phrase word counts once
         target_total = np.add.reduceat(weight, big.row_start)
         analyses = list(scorer.analyze_many(c.text for c in corpus))
         # Similarity depends only on a unit's key and surface: within a chunk of texts, score

@@ -3,7 +3,7 @@
 A phrase is a short sequence of content units. It matches a *window* of the answer's units
 when its units are found there (any order, other words in between), each compared by exact
 key (after glossary synonyms) or by jamo-level fuzzy similarity (rapidfuzz) for typos. The
-window score is the weighted share of phrase units found. For the best windows we then
+window score is the share of phrase units found (each by its best similarity). For the best windows we then
 compare *polarity*: the number of negators (않다, 못, 안, 없다, 아니다) in the span and the rest
 of its clause, against the phrase's own. Same parity supports the key point; different
 parity contradicts it.
@@ -57,7 +57,7 @@ COMPOUND_CUTOFF = 0.9  # for joined two-word probes (see CompiledQuestion)
 ANTONYM = 0.999  # similarity of a glossary antonym (stored negated: it flips polarity)
 
 # Content words too common to identify a key point: they may appear in a phrase, but a match
-# does not need them (weight 0), unless the phrase has nothing else.
+# is neither helped nor hurt by them (they are dropped from both sides), unless the phrase has nothing else.
 LIGHT_KEYS = frozenset(
     "하 되 있 이 것 수 문제 발생 경우 때 사용 방법 현상 부분 정도 점 가지 쓰 생기 일어나 나타나 "
     "통하 위하 대하 따르 주 만들 보 많 시키 갖 가 오 나오 크 작 더 좋 높 낮 중요 필요 역할 "
@@ -198,7 +198,6 @@ class Target:
     index: int  # key point / misconception index in the question
     text: str
     keys: tuple[str, ...]
-    weights: tuple[float, ...]
     negative: bool  # the phrase itself is negated ("중심이 0이 아님")
     expanded_from: str | None = None  # glossary concept id when added by expansion
     dense: bool = True  # matched against the answer without its light words
@@ -211,14 +210,12 @@ class CompiledQuestion:
         self.question = question
         self.settings = settings
         self.targets = targets
-        rows_key, rows_weight, starts = [], [], []
+        rows_key, starts = [], []
         for t in targets:
             starts.append(len(rows_key))
             rows_key.extend(t.keys)
-            rows_weight.extend(t.weights)
         self.row_start = np.array(starts, dtype=np.intp)
         self.row_count = np.array([len(t.keys) for t in targets], dtype=np.intp)
-        self.row_weight = np.array(rows_weight, dtype=np.float32)
         self.n_rows = len(rows_key)
         self.key_rows: dict[str, list[int]] = {}
         self.antonym_rows: dict[str, list[int]] = {}  # answer key -> rows it is the opposite of
@@ -287,13 +284,13 @@ def compile_phrase(text: str, analysis: AnswerAnalysis, glossary: CompiledGlossa
     dense = tuple(k for k in keys if k not in LIGHT_KEYS)
     negative = span_negations(analysis, units[0].first, units[-1].last) % 2 == 1 if units else False
     if dense:
-        return Target(owner, index, text, dense, tuple(1.0 for _ in dense), negative, expanded_from, True)
-    return Target(owner, index, text, keys, tuple(1.0 for _ in keys), negative, expanded_from, False)
+        return Target(owner, index, text, dense, negative, expanded_from, True)
+    return Target(owner, index, text, keys, negative, expanded_from, False)
 
 
 def content_signature(target: Target) -> tuple[str, ...]:
-    """The weighted keys of a phrase, the identity used for concept expansion and lint."""
-    return tuple(k for k, w in zip(target.keys, target.weights) if w > 0)
+    """The keys of a phrase, the identity used for concept expansion and lint."""
+    return target.keys
 
 
 # --- matching ----------------------------------------------------------------------------
