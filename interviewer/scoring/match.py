@@ -28,7 +28,7 @@ from .analysis import CONTENT_TAGS, ENGLISH_NEGATORS, Analyzer, AnswerAnalysis, 
 
 # The matching algorithm's revision, part of every signature: bump it whenever a change to this
 # module or to analysis.py can change a verdict, so that equal signatures mean equal scores.
-MATCHER = "m1"
+MATCHER = "m2"
 
 
 @dataclass(frozen=True)
@@ -204,7 +204,7 @@ class Target:
 
 
 class CompiledQuestion:
-    """A question's phrases as arrays, for vectorised matching against any answer."""
+    """A question's phrases compiled once: rows (phrase words), exact-key and antonym lookups, fuzzy probes."""
 
     def __init__(self, question: Question, targets: list[Target], glossary: CompiledGlossary, settings: MatchSettings):
         self.question = question
@@ -216,6 +216,7 @@ class CompiledQuestion:
             rows_key.extend(t.keys)
         self.row_start = np.array(starts, dtype=np.intp)
         self.row_count = np.array([len(t.keys) for t in targets], dtype=np.intp)
+        self.row_start_list, self.row_count_list = self.row_start.tolist(), self.row_count.tolist()
         self.n_rows = len(rows_key)
         self.key_rows: dict[str, list[int]] = {}
         self.antonym_rows: dict[str, list[int]] = {}  # answer key -> rows it is the opposite of
@@ -252,19 +253,10 @@ class CompiledQuestion:
         self.probe_rows = np.array([probe_rows[i] for i in order], dtype=np.intp)
         self.probe_strs = [probe_strs[i] for i in order]
         self.probe_compound = np.array([compound[i] for i in order], dtype=bool)
-        # Windows are grouped by width so each width is one vectorised pass.
-        # Targets grouped by (dense, window width), each group's rows gathered once, so that
-        # one vectorised pass per group scores every window of every phrase in it.
+        # Targets by (dense, window width): the dense view and the width are per group.
         widths: dict[tuple[bool, int], list[int]] = {}
         for ti, t in enumerate(targets):
             widths.setdefault((t.dense, len(t.keys) + settings.slack), []).append(ti)
-        self.groups: dict[tuple[bool, int], tuple[list[int], np.ndarray, list[int]]] = {}
-        for key, tis in widths.items():
-            rows, offsets = [], []
-            for ti in tis:
-                offsets.append(len(rows))
-                rows.extend(range(starts[ti], starts[ti] + len(targets[ti].keys)))
-            self.groups[key] = (tis, np.array(rows, dtype=np.intp), offsets)
         self.widths = widths
         # Numbers ('기울기 0', '0.25', '1/4') must be matched for a window to count at all.
         self.essential = [[r for r, k in enumerate(t.keys) if _is_number(k)] if len(t.keys) > 1 else []
@@ -320,121 +312,164 @@ class QuestionMatch:
     text: str
 
 
-def similarity_matrix(cq: CompiledQuestion, units: list[CUnit]) -> np.ndarray:
-    """S[row, j]: how well phrase unit ``row`` matches answer unit ``j``: 0, or in [cutoff, 1],
-    or -1 when the answer unit is the row's glossary antonym (감소 for 증가: polarity flips)."""
-    n = len(units)
-    S = np.zeros((cq.n_rows, n), dtype=np.float32)
+def similarity_entries(cq: CompiledQuestion, units: list[CUnit]) -> dict[int, dict[int, float]]:
+    """The nonzero similarities {row: {answer unit j: value}}: how well phrase unit ``row``
+    matches answer unit ``j``, in [cutoff, 1], or -ANTONYM when the answer unit is the row's
+    glossary antonym (감소 for 증가: polarity flips). Exact keys win, then fuzzy (jamo) matches,
+    then antonyms. Most phrase words are absent from any one answer, so this is sparse."""
+    entries: dict[int, dict[int, float]] = {}
     key_rows, antonym_rows = cq.key_rows, cq.antonym_rows
-    fuzzy_cols, fuzzy_strs = [], []
+    min_jamo = cq.settings.min_fuzzy_jamo
+    fuzzy: dict[str, list[int]] = {}  # surface -> answer units
     for j, u in enumerate(units):
-        rows = antonym_rows.get(u.key)
-        if rows:
-            S[rows, j] = -ANTONYM  # just under a real match, so the word itself wins a tie
         rows = key_rows.get(u.key)
         if rows:
-            S[rows, j] = 1.0
-        if u.surface and len(u.surface) >= cq.settings.min_fuzzy_jamo:
-            fuzzy_cols.append(j)
-            fuzzy_strs.append(u.surface)
-    if fuzzy_cols and cq.probe_strs:
-        uniq, inverse = np.unique(np.array(fuzzy_strs, dtype=object), return_inverse=True)
-        cutoff = cq.settings.token_cutoff * 100
-        F = process.cdist(cq.probe_strs, list(uniq), scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.float32)
+            for r in rows:
+                entries.setdefault(r, {})[j] = 1.0
+        rows = antonym_rows.get(u.key)
+        if rows:
+            for r in rows:
+                entries.setdefault(r, {}).setdefault(j, -ANTONYM)
+        if u.surface and len(u.surface) >= min_jamo:
+            fuzzy.setdefault(u.surface, []).append(j)
+    if fuzzy and cq.probe_strs:
+        surfaces = list(fuzzy)
+        F = process.cdist(cq.probe_strs, surfaces, scorer=fuzz.ratio, score_cutoff=cq.settings.token_cutoff * 100,
+                          dtype=np.float32)
         F[cq.probe_compound] *= F[cq.probe_compound] >= COMPOUND_CUTOFF * 100
-        if F.any():
-            G = F[:, inverse] / 100.0  # (probes, fuzzy columns)
-            cols = np.array(fuzzy_cols, dtype=np.intp)
-            sub = S[:, cols]
-            np.maximum.at(sub, cq.probe_rows, G)  # a fuzzy match outranks an antonym
-            S[:, cols] = sub
+        probes, cols = np.nonzero(F)
+        if len(probes):
+            values = (F[probes, cols] / np.float32(100.0)).tolist()
+            for r, c, v in zip(cq.probe_rows[probes].tolist(), cols.tolist(), values):
+                row = entries.setdefault(r, {})
+                for j in fuzzy[surfaces[c]]:
+                    if v > row.get(j, 0.0):  # a fuzzy match outranks an antonym, never an exact key
+                        row[j] = v
+    return entries
+
+
+def similarity_matrix(cq: CompiledQuestion, units: list[CUnit]) -> np.ndarray:
+    """S[row, j]: :func:`similarity_entries` as a dense (rows, answer units) array."""
+    S = np.zeros((cq.n_rows, len(units)), dtype=np.float32)
+    for r, row in similarity_entries(cq, units).items():
+        for j, v in row.items():
+            S[r, j] = v
     return S
 
 
 def match_question(cq: CompiledQuestion, analysis: AnswerAnalysis, glossary: CompiledGlossary) -> QuestionMatch:
     units = glossary.canonical(analysis.units)
-    n = len(units)
     targets = cq.targets
     empty = TargetStats(None, None)
-    if n == 0 or not targets:
-        return QuestionMatch(cq.question, tuple(targets), tuple(empty for _ in targets), analysis.text)
-    S = similarity_matrix(cq, units)
-    gap = cq.max_width - 1
-    views = {}
     stats: list[TargetStats] = [empty] * len(targets)
+    if not units or not targets:
+        return QuestionMatch(cq.question, tuple(targets), tuple(stats), analysis.text)
+    entries = similarity_entries(cq, units)
     floor = cq.settings.floor
-    # A phrase whose words are found anywhere in the answer less than `floor` of the time
-    # cannot reach the floor in any window: skip it before the window pass.
-    found_rows = (S != 0).any(axis=1)
-    viable = np.add.reduceat(found_rows, cq.row_start) >= floor * cq.row_count
-    for (dense, width), (tis, rows, offsets) in cq.groups.items():
-        keep = [k for k, ti in enumerate(tis) if viable[ti]]
-        if not keep:
-            continue
-        if len(keep) < len(tis):
-            tis = [tis[k] for k in keep]
-            rows = np.concatenate([np.arange(cq.row_start[ti], cq.row_start[ti] + cq.row_count[ti]) for ti in tis])
-            offsets = list(np.cumsum([0] + [int(cq.row_count[ti]) for ti in tis[:-1]]))
-        if dense not in views:
-            cols = [j for j, u in enumerate(units) if u.key not in LIGHT_KEYS] if dense else range(n)
-            views[dense] = _sentence_view(S, units, cols, analysis, gap)
-        signed, seq = views[dense]
-        m = len(seq)
-        if m == 0:
-            continue
-        w = min(width, m)
-        sub = signed[rows]
-        # Window i covers units [i, i + w): the best match of each phrase word inside it.
-        padded = np.zeros((len(rows), m + w - 1), dtype=np.float32)
-        padded[:, :m] = np.abs(sub)
-        view = np.lib.stride_tricks.sliding_window_view(padded, w, axis=1)  # (rows, m, w)
-        win_arg = view.argmax(axis=2)
-        win_max = np.take_along_axis(view, win_arg[:, :, None], axis=2)[:, :, 0]
-        for ti, off in zip(tis, offsets):
-            cnt = len(targets[ti].keys)
-            scores = win_max[off:off + cnt].sum(axis=0) / cnt
-            essential = cq.essential[ti]
-            if essential:  # a number is the phrase's most exact claim: no window may do without it
-                scores = scores * (win_max[[off + r for r in essential]] > 0).all(axis=0)
-            if scores.max() < floor:
+    gap = cq.max_width - 1
+    views: dict[bool, tuple[dict[int, int], int, list]] = {}
+    row_start, row_count = cq.row_start_list, cq.row_count_list
+    for (dense, width), tis in cq.widths.items():
+        for ti in tis:
+            start, cnt = row_start[ti], row_count[ti]
+            rows = [entries.get(r) for r in range(start, start + cnt)]
+            # A phrase whose words are found anywhere in the answer less than `floor` of the
+            # time cannot reach the floor in any window.
+            if sum(1 for row in rows if row) < floor * cnt:
                 continue
-            stats[ti] = _polarity_stats(
-                ti, targets[ti], scores, win_max[off:off + cnt], win_arg[off:off + cnt], sub[off:off + cnt],
-                seq, analysis, floor,
-            )
+            if dense not in views:
+                views[dense] = _sentence_view(units, analysis, gap, dense)
+            pos, m, seq = views[dense]
+            placed = [sorted((pos[j], v) for j, v in row.items() if j in pos) if row else [] for row in rows]
+            stats[ti] = _target_stats(ti, targets[ti], placed, min(width, m), cq.essential[ti], seq, analysis, floor)
     return QuestionMatch(cq.question, tuple(targets), tuple(stats), analysis.text)
 
 
-def _sentence_view(S, units, cols, analysis, gap):
-    """The columns ``cols`` of S with ``gap`` empty columns between sentences, so that no
-    window joins the end of one sentence to the start of the next."""
-    index: list[int] = []
+def _sentence_view(units: list[CUnit], analysis: AnswerAnalysis, gap: int, dense: bool):
+    """Positions of the answer units a phrase is matched against (all, or the dense view
+    without light words), with ``gap`` empty positions between sentences so that no window
+    joins the end of one sentence to the start of the next. Returns ({unit: position},
+    length, [unit or None per position])."""
+    ends = analysis.sentence_ends
+    pos: dict[int, int] = {}
     seq: list[CUnit | None] = []
-    prev = None
-    for j in cols:
-        sent = analysis.sentence_of(units[j].first)
+    sent, prev = 0, None
+    for j, u in enumerate(units):
+        if dense and u.key in LIGHT_KEYS:
+            continue
+        while sent < len(ends) and ends[sent] < u.first:
+            sent += 1
         if prev is not None and sent != prev:
-            index += [-1] * gap
             seq += [None] * gap
         prev = sent
-        index.append(j)
-        seq.append(units[j])
-    if not index:
-        return S[:, :0], seq
-    ext = np.concatenate([S, np.zeros((S.shape[0], 1), dtype=S.dtype)], axis=1)
-    view = ext[:, np.array(index, dtype=np.intp)]
-    # A run of more than ``gap`` empty columns can be cut to ``gap`` without changing what any
-    # window holds; in a long answer most columns are empty, so this bounds the work.
-    busy = (view != 0).any(axis=0)
-    keep = np.ones(len(index), dtype=bool)
-    run = 0
-    for j, b in enumerate(busy):
-        run = 0 if b else run + 1
-        keep[j] = run <= gap
-    if not keep.all():
-        view = view[:, keep]
-        seq = [u for u, k in zip(seq, keep) if k]
-    return view, seq
+        pos[j] = len(seq)
+        seq.append(u)
+    return pos, len(seq), seq
+
+
+def _target_stats(ti, target, placed, w, essential, seq, analysis, floor, max_spans=6) -> TargetStats:
+    """Best supporting and best contradicting window of one phrase.
+
+    ``placed[k]`` lists (position, similarity) of phrase word k in the answer view. Window i
+    covers positions [i, i + w); in it each phrase word counts with its best match (the first
+    one on a tie), and the window's score is the mean over the phrase's words. Windows at or
+    above ``floor`` are examined best first (earlier first on a tie), up to ``max_spans``
+    distinct spans, for their polarity."""
+    cnt = len(placed)
+    if sum(max((abs(v) for _, v in row), default=0.0) for row in placed) < floor * cnt:
+        return TargetStats(None, None)  # even the best match of every word can't reach the floor
+    # A window's content changes only where a match enters (i = p - w + 1) or leaves (p + 1):
+    # the first window of each content stands for the rest, which would repeat its span.
+    everywhere = [p for row in placed for p, _ in row]
+    lo, hi = max(0, min(everywhere) - w + 1), max(everywhere)
+    starts = sorted({lo, *(max(lo, p - w + 1) for p in everywhere), *(p + 1 for p in everywhere if p < hi)})
+    windows = []  # (-score, i, picks)
+    for i in starts:
+        end = i + w
+        total = 0.0
+        picks = []  # (position, signed similarity) of each found word
+        for k, row in enumerate(placed):
+            best = None
+            for p, v in row:
+                if p >= end:
+                    break
+                if p >= i and (best is None or abs(v) > abs(best[1])):
+                    best = (p, v)
+            if best is None:
+                if k in essential:  # a number is the phrase's most exact claim: no window may do without it
+                    total = -1.0
+                    break
+                continue
+            total += abs(best[1])
+            picks.append(best)
+        score = total / cnt
+        if score >= floor:
+            windows.append((-score, i, picks))
+    windows.sort(key=lambda x: (x[0], x[1]))
+    support = conflict = None
+    seen = set()
+    for neg_score, _, picks in windows:
+        positions = [p for p, _ in picks]
+        first_u, last_u = min(positions), max(positions)
+        if (first_u, last_u) in seen:
+            continue
+        seen.add((first_u, last_u))
+        if len(seen) > max_spans:
+            break
+        flips = sum(1 for _, v in picks if v < 0)  # antonyms standing in for words
+        if flips == len(picks):
+            continue  # only antonyms: '많이' alone says nothing about a '소량 데이터' point
+        a, b = seq[first_u], seq[last_u]
+        negative = (span_negations(analysis, a.first, b.last) + flips) % 2 == 1
+        span = Span(-neg_score, a.start, b.end, ti)
+        if negative == target.negative:
+            if support is None:
+                support = span
+        elif conflict is None:
+            conflict = span
+        if support is not None and conflict is not None:
+            break
+    return TargetStats(support, conflict)
 
 
 def span_negations(analysis: AnswerAnalysis, first: int, last: int) -> int:
@@ -474,35 +509,3 @@ def _copula_negated(morphs, host: int) -> bool:
         if not morphs[j].tag.startswith("J"):
             return False
     return False
-
-
-def _polarity_stats(ti, target, scores, win_max, win_arg, signed, units, analysis, floor, max_spans=6) -> TargetStats:
-    """Best supporting and best contradicting window of one phrase (windows by score, best first)."""
-    support = conflict = None
-    seen = set()
-    candidates = np.flatnonzero(scores >= floor)
-    order = candidates[np.argsort(-scores[candidates], kind="stable")]
-    row_ids = np.arange(win_max.shape[0])
-    for i in order:
-        found = win_max[:, i] > 0
-        picked = i + win_arg[found, i]
-        first_u, last_u = int(picked.min()), int(picked.max())
-        if (first_u, last_u) in seen:
-            continue
-        seen.add((first_u, last_u))
-        if len(seen) > max_spans:
-            break
-        flips = int((signed[row_ids[found], picked] < 0).sum())  # antonyms standing in for words
-        if flips == len(picked):
-            continue  # only antonyms: '많이' alone says nothing about a '소량 데이터' point
-        a, b = units[first_u], units[last_u]
-        negative = (span_negations(analysis, a.first, b.last) + flips) % 2 == 1
-        span = Span(float(scores[i]), a.start, b.end, ti)
-        if negative == target.negative:
-            if support is None:
-                support = span
-        elif conflict is None:
-            conflict = span
-        if support is not None and conflict is not None:
-            break
-    return TargetStats(support, conflict)
