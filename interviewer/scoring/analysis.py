@@ -168,8 +168,11 @@ def _lemma_key(m: Morph) -> str:
     return m.form
 
 
-def content_units(morphs: tuple[Morph, ...]) -> list[Unit]:
-    """The ``content`` and ``lemmas`` steps: content morphemes as units, affixes merged."""
+def content_units(morphs: tuple[Morph, ...], skip: frozenset[int] | set[int] | None = None) -> list[Unit]:
+    """The ``content`` and ``lemmas`` steps: content morphemes as units, affixes merged.
+    ``skip``: indices of fillers and negators, never content (computed when not given)."""
+    if skip is None:
+        skip = {i for i, m in enumerate(morphs) if is_filler(m) or is_negator(m)}
     units: list[Unit] = []
     pending_prefix: Morph | None = None
     prev_noun = False
@@ -183,7 +186,7 @@ def content_units(morphs: tuple[Morph, ...]) -> list[Unit]:
                 u = units[-1]
                 units[-1] = Unit(u.key + m.form, u.start, m.end, u.first, i)
             continue
-        if (tag not in CONTENT_TAGS and not (tag == "MM" and m.form in CONTENT_DETERMINERS)) or is_filler(m) or is_negator(m):
+        if (tag not in CONTENT_TAGS and not (tag == "MM" and m.form in CONTENT_DETERMINERS)) or i in skip:
             pending_prefix = None
             prev_noun = False
             continue
@@ -210,24 +213,43 @@ def content_units(morphs: tuple[Morph, ...]) -> list[Unit]:
     return units
 
 
+_NEGATOR_TAGS = {"VCN", "VX", "VV", "MAG", "VA", "SL"}  # is_negator is false for any other tag
+_BOUNDARY_TAGS = {"EF", "SF", "SP", "EC", "NNB", "NNG", "MAJ"}  # likewise is_boundary
+_SENTENCE_END_TAGS = {"EF", "SF", "SP"}
+
+
 def normalize(text: str, morphs: Iterable[Morph]) -> AnswerAnalysis:
-    """Run the normalisation steps over one text's morphemes."""
+    """Run the normalisation steps over one text's morphemes (one pass marks fillers,
+    negators, clause and sentence ends; a second builds the content units)."""
     morphs = tuple(morphs)
-    # '-잖아요' is Kiwi's 지+않+아요 but confirms rather than negates ("1이잖아요").
-    negators = tuple(i for i, m in enumerate(morphs) if is_negator(m) and "잖" not in text[m.start:m.end])
+    negators, boundaries, fillers, sentence_ends = [], [], [], []
+    skip = set()
+    last = len(morphs) - 1
+    for i, m in enumerate(morphs):
+        tag = m.tag
+        if is_filler(m):
+            fillers.append(m)
+            skip.add(i)
+        if tag in _NEGATOR_TAGS and is_negator(m):
+            skip.add(i)
+            # '-잖아요' is Kiwi's 지+않+아요 but confirms rather than negates ("1이잖아요").
+            if "잖" not in text[m.start:m.end]:
+                negators.append(i)
+        if tag in _BOUNDARY_TAGS and is_boundary(m):
+            # '-면 안 되다' (must not): the negation belongs to the clause before '면'.
+            if not (m.form in ("면", "으면") and i < last and morphs[i + 1].form == "안"):
+                boundaries.append(i)
+            if tag in _SENTENCE_END_TAGS:
+                sentence_ends.append(i)
     return AnswerAnalysis(
         text=text,
         morphs=morphs,
-        units=tuple(content_units(morphs)),
-        negators=negators,
+        units=tuple(content_units(morphs, skip)),
+        negators=tuple(negators),
         negator_hosts=tuple(negator_host(morphs, i) for i in negators),
-        # '-면 안 되다' (must not): the negation belongs to the clause before '면'.
-        boundaries=tuple(
-            i for i, m in enumerate(morphs)
-            if is_boundary(m) and not (m.form in ("면", "으면") and i + 1 < len(morphs) and morphs[i + 1].form == "안")
-        ),
-        fillers=tuple(m for m in morphs if is_filler(m)),
-        sentence_ends=tuple(i for i, m in enumerate(morphs) if m.tag in ("EF", "SF", "SP")),
+        boundaries=tuple(boundaries),
+        fillers=tuple(fillers),
+        sentence_ends=tuple(sentence_ends),
     )
 
 
@@ -347,7 +369,16 @@ class KiwiAnalyzer:
 
 
 def _morphs(tokens, offset: int = 0) -> list[Morph]:
-    return [Morph(t.form, base_tag(t.tag), offset + t.start, offset + t.start + t.len, t.lemma) for t in tokens]
+    out = []
+    for t in tokens:
+        form, tag, start = t.form, t.tag, offset + t.start
+        # Only predicates (VV, VA, VX, VCP, VCN and their irregular forms) have a lemma of their
+        # own ('되' -> '되다'); every other token's lemma is its form (and reading it costs time).
+        if tag[0] == "V":
+            out.append(Morph(form, tag.split("-", 1)[0], start, start + t.len, t.lemma))
+        else:
+            out.append(Morph(form, tag.split("-", 1)[0] if "-" in tag else tag, start, start + t.len, form))
+    return out
 
 
 PIECE = 1000  # characters per Kiwi call for long texts

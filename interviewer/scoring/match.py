@@ -15,6 +15,7 @@ re-weight without Kiwi.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -89,6 +90,9 @@ def verb_stem(key: str) -> str:
     return key[:-1] + chr(0xAC00 + last - 16)
 
 
+_verb_stem = functools.lru_cache(maxsize=1 << 16)(verb_stem)
+
+
 def _is_number(key: str) -> bool:
     return key == "@zero" or any(ch.isdigit() for ch in key)
 
@@ -97,6 +101,7 @@ def _is_hangul(jamo_text: str) -> bool:
     return bool(jamo_text) and all("ㄱ" <= ch <= "ㅣ" for ch in jamo_text)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def jamo(text: str) -> str:
     """Hangul syllables as compatibility jamo: '소실' -> 'ㅅㅗㅅㅣㄹ' (typo distance per keystroke)."""
     return text.translate(_JAMO_TABLE)
@@ -155,7 +160,7 @@ class CompiledGlossary:
         table = self._table
         while i < n:
             u = units[i]
-            entries = table.get(u.key) or table.get(verb_stem(u.key), ())
+            entries = table.get(u.key) or table.get(_verb_stem(u.key), ())
             for keys, gid in entries:
                 k = len(keys)
                 if i + k <= n and all(units[i + j].key == keys[j] for j in range(1, k)) and (
@@ -217,6 +222,7 @@ class CompiledQuestion:
         self.row_start = np.array(starts, dtype=np.intp)
         self.row_count = np.array([len(t.keys) for t in targets], dtype=np.intp)
         self.row_start_list, self.row_count_list = self.row_start.tolist(), self.row_count.tolist()
+        self.row_target = [ti for ti, t in enumerate(targets) for _ in t.keys]
         self.n_rows = len(rows_key)
         self.key_rows: dict[str, list[int]] = {}
         self.antonym_rows: dict[str, list[int]] = {}  # answer key -> rows it is the opposite of
@@ -368,20 +374,22 @@ def match_question(cq: CompiledQuestion, analysis: AnswerAnalysis, glossary: Com
     floor = cq.settings.floor
     gap = cq.max_width - 1
     views: dict[bool, tuple[dict[int, int], int, list]] = {}
-    row_start, row_count = cq.row_start_list, cq.row_count_list
-    for (dense, width), tis in cq.widths.items():
-        for ti in tis:
-            start, cnt = row_start[ti], row_count[ti]
-            rows = [entries.get(r) for r in range(start, start + cnt)]
-            # A phrase whose words are found anywhere in the answer less than `floor` of the
-            # time cannot reach the floor in any window.
-            if sum(1 for row in rows if row) < floor * cnt:
-                continue
-            if dense not in views:
-                views[dense] = _sentence_view(units, analysis, gap, dense)
-            pos, m, seq = views[dense]
-            placed = [sorted((pos[j], v) for j, v in row.items() if j in pos) if row else [] for row in rows]
-            stats[ti] = _target_stats(ti, targets[ti], placed, min(width, m), cq.essential[ti], seq, analysis, floor)
+    negations: dict[tuple[int, int], int] = {}  # span_negations by morpheme span, shared by phrases
+    row_start, row_count, row_target = cq.row_start_list, cq.row_count_list, cq.row_target
+    for ti in sorted({row_target[r] for r in entries}):
+        start, cnt = row_start[ti], row_count[ti]
+        rows = [entries.get(r) for r in range(start, start + cnt)]
+        # Even the best match of every word anywhere in the answer must reach the floor.
+        if sum(max(map(abs, row.values())) for row in rows if row) < floor * cnt:
+            continue
+        t = targets[ti]
+        dense = t.dense
+        if dense not in views:
+            views[dense] = _sentence_view(units, analysis, gap, dense)
+        pos, m, seq = views[dense]
+        placed = [sorted((pos[j], v) for j, v in row.items() if j in pos) if row else [] for row in rows]
+        stats[ti] = _target_stats(ti, t, placed, min(cnt + cq.settings.slack, m), cq.essential[ti], seq, analysis,
+                                  floor, negations)
     return QuestionMatch(cq.question, tuple(targets), tuple(stats), analysis.text)
 
 
@@ -407,7 +415,7 @@ def _sentence_view(units: list[CUnit], analysis: AnswerAnalysis, gap: int, dense
     return pos, len(seq), seq
 
 
-def _target_stats(ti, target, placed, w, essential, seq, analysis, floor, max_spans=6) -> TargetStats:
+def _target_stats(ti, target, placed, w, essential, seq, analysis, floor, negations, max_spans=6) -> TargetStats:
     """Best supporting and best contradicting window of one phrase.
 
     ``placed[k]`` lists (position, similarity) of phrase word k in the answer view. Window i
@@ -417,7 +425,7 @@ def _target_stats(ti, target, placed, w, essential, seq, analysis, floor, max_sp
     distinct spans, for their polarity."""
     cnt = len(placed)
     if sum(max((abs(v) for _, v in row), default=0.0) for row in placed) < floor * cnt:
-        return TargetStats(None, None)  # even the best match of every word can't reach the floor
+        return TargetStats(None, None)  # the words left in this view can't reach the floor
     # A window's content changes only where a match enters (i = p - w + 1) or leaves (p + 1):
     # the first window of each content stands for the rest, which would repeat its span.
     everywhere = [p for row in placed for p, _ in row]
@@ -460,7 +468,10 @@ def _target_stats(ti, target, placed, w, essential, seq, analysis, floor, max_sp
         if flips == len(picks):
             continue  # only antonyms: '많이' alone says nothing about a '소량 데이터' point
         a, b = seq[first_u], seq[last_u]
-        negative = (span_negations(analysis, a.first, b.last) + flips) % 2 == 1
+        span_key = (a.first, b.last)
+        if span_key not in negations:
+            negations[span_key] = span_negations(analysis, a.first, b.last)
+        negative = (negations[span_key] + flips) % 2 == 1
         span = Span(-neg_score, a.start, b.end, ti)
         if negative == target.negative:
             if support is None:
