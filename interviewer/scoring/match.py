@@ -148,6 +148,7 @@ class CompiledGlossary:
                 surfaces.setdefault(gid, set()).add(jamo(keys[0]))
         for entries in self._table.values():
             entries.sort(key=lambda e: -len(e[0]))
+        self._single = {keys[0]: gid for keys, gid in self.owner.items() if len(keys) == 1}
         self.surfaces = {g: tuple(sorted(s)) for g, s in surfaces.items()}
         self.antonyms: dict[str, set[str]] = {}
         for a, b in glossary.antonyms:
@@ -155,23 +156,32 @@ class CompiledGlossary:
             self.antonyms.setdefault("@" + b, set()).add("@" + a)
 
     def canonical(self, units: tuple[Unit, ...]) -> list[CUnit]:
+        """Units with glossary terms replaced by their group ('@gradient'), longest term first.
+        A unit that starts no term is looked up once more by its verb stem (빠름 -> 빠르)."""
         out: list[CUnit] = []
         i, n = 0, len(units)
-        table = self._table
+        table, single = self._table, self._single
         while i < n:
             u = units[i]
-            entries = table.get(u.key) or table.get(_verb_stem(u.key), ())
+            key = u.key
+            entries = table.get(key)
+            if entries is None:
+                gid = single.get(_verb_stem(key))
+                if gid is None:
+                    out.append(CUnit(key, jamo(key), u.start, u.end, u.first, u.last))
+                else:
+                    out.append(CUnit("@" + gid, "", u.start, u.end, u.first, u.last))
+                i += 1
+                continue
             for keys, gid in entries:
                 k = len(keys)
-                if i + k <= n and all(units[i + j].key == keys[j] for j in range(1, k)) and (
-                    k == 1 or keys[0] == u.key
-                ):
+                if k == 1 or (i + k <= n and all(units[i + j].key == keys[j] for j in range(1, k))):
                     last = units[i + k - 1]
                     out.append(CUnit("@" + gid, "", u.start, last.end, u.first, last.last))
                     i += k
                     break
             else:
-                out.append(CUnit(u.key, jamo(u.key), u.start, u.end, u.first, u.last))
+                out.append(CUnit(key, jamo(key), u.start, u.end, u.first, u.last))
                 i += 1
         return out
 
@@ -376,20 +386,29 @@ def match_question(cq: CompiledQuestion, analysis: AnswerAnalysis, glossary: Com
     views: dict[bool, tuple[dict[int, int], int, list]] = {}
     negations: dict[tuple[int, int], int] = {}  # span_negations by morpheme span, shared by phrases
     row_start, row_count, row_target = cq.row_start_list, cq.row_count_list, cq.row_target
-    for ti in sorted({row_target[r] for r in entries}):
-        start, cnt = row_start[ti], row_count[ti]
-        rows = [entries.get(r) for r in range(start, start + cnt)]
-        # Even the best match of every word anywhere in the answer must reach the floor.
-        if sum(max(map(abs, row.values())) for row in rows if row) < floor * cnt:
+    # Even the best match of every word anywhere in the answer must reach the floor.
+    reach: dict[int, float] = {}
+    for r, row in entries.items():
+        ti = row_target[r]
+        reach[ti] = reach.get(ti, 0.0) + max(map(abs, row.values()))
+    slack = cq.settings.slack
+    for ti in sorted(reach):
+        cnt = row_count[ti]
+        if reach[ti] < floor * cnt:
             continue
         t = targets[ti]
         dense = t.dense
         if dense not in views:
             views[dense] = _sentence_view(units, analysis, gap, dense)
         pos, m, seq = views[dense]
-        placed = [sorted((pos[j], v) for j, v in row.items() if j in pos) if row else [] for row in rows]
-        stats[ti] = _target_stats(ti, t, placed, min(cnt + cq.settings.slack, m), cq.essential[ti], seq, analysis,
-                                  floor, negations)
+        start = row_start[ti]
+        placed = sorted(
+            (pos[j], k, abs(v), v)
+            for k in range(cnt) for j, v in entries.get(start + k, {}).items() if j in pos
+        )
+        if placed:
+            stats[ti] = _target_stats(ti, t, cnt, placed, min(cnt + slack, m), cq.essential[ti], seq, analysis,
+                                      floor, negations)
     return QuestionMatch(cq.question, tuple(targets), tuple(stats), analysis.text)
 
 
@@ -415,41 +434,45 @@ def _sentence_view(units: list[CUnit], analysis: AnswerAnalysis, gap: int, dense
     return pos, len(seq), seq
 
 
-def _target_stats(ti, target, placed, w, essential, seq, analysis, floor, negations, max_spans=6) -> TargetStats:
-    """Best supporting and best contradicting window of one phrase.
+def _target_stats(ti, target, cnt, placed, w, essential, seq, analysis, floor, negations, max_spans=6) -> TargetStats:
+    """Best supporting and best contradicting window of one phrase of ``cnt`` words.
 
-    ``placed[k]`` lists (position, similarity) of phrase word k in the answer view. Window i
-    covers positions [i, i + w); in it each phrase word counts with its best match (the first
-    one on a tie), and the window's score is the mean over the phrase's words. Windows at or
-    above ``floor`` are examined best first (earlier first on a tie), up to ``max_spans``
-    distinct spans, for their polarity."""
-    cnt = len(placed)
-    if sum(max((abs(v) for _, v in row), default=0.0) for row in placed) < floor * cnt:
-        return TargetStats(None, None)  # the words left in this view can't reach the floor
+    ``placed`` lists (position, word k, |similarity|, similarity) of the phrase's matches in the
+    answer view, by position. Window i covers positions [i, i + w); in it each phrase word
+    counts with its best match (the first one on a tie), and the window's score is the mean
+    over the phrase's words. Windows at or above ``floor`` are examined best first (earlier
+    first on a tie), up to ``max_spans`` distinct spans, for their polarity."""
     # A window's content changes only where a match enters (i = p - w + 1) or leaves (p + 1):
     # the first window of each content stands for the rest, which would repeat its span.
-    everywhere = [p for row in placed for p, _ in row]
-    lo, hi = max(0, min(everywhere) - w + 1), max(everywhere)
-    starts = sorted({lo, *(max(lo, p - w + 1) for p in everywhere), *(p + 1 for p in everywhere if p < hi)})
+    positions = [m[0] for m in placed]
+    lo, hi = max(0, positions[0] - w + 1), positions[-1]
+    starts = sorted({lo, *(max(lo, p - w + 1) for p in positions), *(p + 1 for p in positions if p < hi)})
+    n = len(placed)
+    first_in = 0
     windows = []  # (-score, i, picks)
     for i in starts:
+        while first_in < n and positions[first_in] < i:
+            first_in += 1
         end = i + w
+        best = [None] * cnt
+        b = first_in
+        while b < n and positions[b] < end:
+            match = placed[b]
+            cur = best[match[1]]
+            if cur is None or match[2] > cur[2]:
+                best[match[1]] = match
+            b += 1
         total = 0.0
-        picks = []  # (position, signed similarity) of each found word
-        for k, row in enumerate(placed):
-            best = None
-            for p, v in row:
-                if p >= end:
-                    break
-                if p >= i and (best is None or abs(v) > abs(best[1])):
-                    best = (p, v)
-            if best is None:
+        picks = []
+        for k in range(cnt):
+            match = best[k]
+            if match is None:
                 if k in essential:  # a number is the phrase's most exact claim: no window may do without it
                     total = -1.0
                     break
                 continue
-            total += abs(best[1])
-            picks.append(best)
+            total += match[2]
+            picks.append(match)
         score = total / cnt
         if score >= floor:
             windows.append((-score, i, picks))
@@ -457,14 +480,14 @@ def _target_stats(ti, target, placed, w, essential, seq, analysis, floor, negati
     support = conflict = None
     seen = set()
     for neg_score, _, picks in windows:
-        positions = [p for p, _ in picks]
-        first_u, last_u = min(positions), max(positions)
+        first_u = min(m[0] for m in picks)
+        last_u = max(m[0] for m in picks)
         if (first_u, last_u) in seen:
             continue
         seen.add((first_u, last_u))
         if len(seen) > max_spans:
             break
-        flips = sum(1 for _, v in picks if v < 0)  # antonyms standing in for words
+        flips = sum(1 for m in picks if m[3] < 0)  # antonyms standing in for words
         if flips == len(picks):
             continue  # only antonyms: '많이' alone says nothing about a '소량 데이터' point
         a, b = seq[first_u], seq[last_u]
