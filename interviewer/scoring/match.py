@@ -264,11 +264,14 @@ class CompiledQuestion:
                         if _is_hangul(s1) and _is_hangul(s2) and len(s1) >= 4 and len(s2) >= 4:
                             probe_rows += [base + j, base + j + 1]
                             probe_strs += [s1 + s2, s1 + s2]
-        compound = [i >= n_single for i in range(len(probe_rows))]
-        order = np.argsort(np.array(probe_rows, dtype=np.intp), kind="stable")
-        self.probe_rows = np.array([probe_rows[i] for i in order], dtype=np.intp)
-        self.probe_strs = [probe_strs[i] for i in order]
-        self.probe_compound = np.array([compound[i] for i in order], dtype=bool)
+        # Rows share probes (every '@gradient' row probes 기울기, gradient, 경사 …): each distinct
+        # probe is compared once, then credited to all its rows.
+        rows_of: dict[tuple[str, bool], list[int]] = {}
+        for i, (r, text) in enumerate(zip(probe_rows, probe_strs)):
+            rows_of.setdefault((text, i >= n_single), []).append(r)
+        self.probe_strs = [text for text, _ in rows_of]
+        self.probe_compound = np.array([compound for _, compound in rows_of], dtype=bool)
+        self.probe_rows = [sorted(set(rs)) for rs in rows_of.values()]
         # Targets by (dense, window width): the dense view and the width are per group.
         widths: dict[tuple[bool, int], list[int]] = {}
         for ti, t in enumerate(targets):
@@ -356,11 +359,13 @@ def similarity_entries(cq: CompiledQuestion, units: list[CUnit]) -> dict[int, di
         probes, cols = np.nonzero(F)
         if len(probes):
             values = (F[probes, cols] / np.float32(100.0)).tolist()
-            for r, c, v in zip(cq.probe_rows[probes].tolist(), cols.tolist(), values):
-                row = entries.setdefault(r, {})
-                for j in fuzzy[surfaces[c]]:
-                    if v > row.get(j, 0.0):  # a fuzzy match outranks an antonym, never an exact key
-                        row[j] = v
+            probe_rows = cq.probe_rows
+            for pr, c, v in zip(probes.tolist(), cols.tolist(), values):
+                for r in probe_rows[pr]:
+                    row = entries.setdefault(r, {})
+                    for j in fuzzy[surfaces[c]]:
+                        if v > row.get(j, 0.0):  # a fuzzy match outranks an antonym, never an exact key
+                            row[j] = v
     return entries
 
 
@@ -476,18 +481,18 @@ def _target_stats(ti, target, cnt, placed, w, essential, seq, analysis, floor, n
         score = total / cnt
         if score >= floor:
             windows.append((-score, i, picks))
-    windows.sort(key=lambda x: (x[0], x[1]))
+    windows.sort()  # best first, then earlier (window starts are distinct)
     support = conflict = None
     seen = set()
     for neg_score, _, picks in windows:
-        first_u = min(m[0] for m in picks)
-        last_u = max(m[0] for m in picks)
+        spots = [m[0] for m in picks]
+        first_u, last_u = min(spots), max(spots)
         if (first_u, last_u) in seen:
             continue
         seen.add((first_u, last_u))
         if len(seen) > max_spans:
             break
-        flips = sum(1 for m in picks if m[3] < 0)  # antonyms standing in for words
+        flips = [m[3] < 0 for m in picks].count(True)  # antonyms standing in for words
         if flips == len(picks):
             continue  # only antonyms: '많이' alone says nothing about a '소량 데이터' point
         a, b = seq[first_u], seq[last_u]
