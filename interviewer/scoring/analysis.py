@@ -232,8 +232,10 @@ def normalize(text: str, morphs: Iterable[Morph]) -> AnswerAnalysis:
             skip.add(i)
         if tag in _NEGATOR_TAGS and is_negator(m):
             skip.add(i)
+            # 'A 아니면 B' right after a noun is 'A or B' ('0이 아니면' still negates), and
             # '-잖아요' is Kiwi's 지+않+아요 but confirms rather than negates ("1이잖아요").
-            if "잖" not in text[m.start:m.end]:
+            either = tag == "VCN" and 0 < i < last and morphs[i + 1].form in ("면", "으면") and morphs[i - 1].tag in NOUN_TAGS
+            if not either and "잖" not in text[m.start:m.end]:
                 negators.append(i)
         if tag in _BOUNDARY_TAGS and is_boundary(m):
             # '-면 안 되다' (must not): the negation belongs to the clause before '면'.

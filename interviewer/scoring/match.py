@@ -29,7 +29,7 @@ from .analysis import CONTENT_TAGS, ENGLISH_NEGATORS, Analyzer, AnswerAnalysis, 
 
 # The matching algorithm's revision, part of every signature: bump it whenever a change to this
 # module or to analysis.py can change a verdict, so that equal signatures mean equal scores.
-MATCHER = "m2"
+MATCHER = "m3"
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,11 @@ class CompiledGlossary:
         self.skipped: list[tuple[str, str, str]] = []  # (group, term, why) for lint
         for (gid, term), a in zip(terms, analyses):
             keys = tuple(u.key for u in a.units)
-            why = _unusable(term, a)
+            if _is_verb_term(term) and any(m.tag == "VCP" for m in a.morphs):
+                # Out of context Kiwi reads some verbs as a noun + 이다 ('줄이다' -> 줄/NNG 이/VCP):
+                # in an answer they are verbs, whose unit is the lemma without -다 ('줄여' -> 줄이).
+                keys = (term[:-1],)
+            why = None if len(keys) == 1 and keys[0] == term[:-1] else _unusable(term, a)
             if why:
                 self.skipped.append((gid, term, why))
                 continue
@@ -186,6 +190,11 @@ class CompiledGlossary:
         return out
 
 
+def _is_verb_term(term: str) -> bool:
+    """A one-word verb or adjective in dictionary form ('줄이다', '가볍다')."""
+    return len(term) >= 2 and term.endswith("다") and all("가" <= ch <= "힣" for ch in term)
+
+
 def _unusable(term: str, analysis: AnswerAnalysis) -> str | None:
     """Why a glossary term cannot stand for its group, or None. A term Kiwi reduces to a
     fraction of itself ('자기 회귀' -> 회귀, '4비트' -> 4) would turn every answer that says
@@ -232,14 +241,17 @@ class CompiledQuestion:
         self.row_start = np.array(starts, dtype=np.intp)
         self.row_count = np.array([len(t.keys) for t in targets], dtype=np.intp)
         self.row_start_list, self.row_count_list = self.row_start.tolist(), self.row_count.tolist()
-        self.row_target = [ti for ti, t in enumerate(targets) for _ in t.keys]
         self.n_rows = len(rows_key)
         self.key_rows: dict[str, list[int]] = {}
         self.antonym_rows: dict[str, list[int]] = {}  # answer key -> rows it is the opposite of
+        self.row_target = row_target = [ti for ti, t in enumerate(targets) for _ in t.keys]
         for r, k in enumerate(rows_key):
             self.key_rows.setdefault(k, []).append(r)
             for opposite in glossary.antonyms.get(k, ()):
-                self.antonym_rows.setdefault(opposite, []).append(r)
+                # A phrase that names both directions ('올라갔다 내려감') has a word for each: one
+                # answer word must not fill both, once as itself and once as the opposite.
+                if opposite not in targets[row_target[r]].keys:
+                    self.antonym_rows.setdefault(opposite, []).append(r)
         # Fuzzy probes: each row's surfaces (a group row probes every one-word term).
         probe_rows, probe_strs = [], []
 
@@ -292,6 +304,9 @@ def compile_phrase(text: str, analysis: AnswerAnalysis, glossary: CompiledGlossa
     # Light words ('문제', '발생', '하다') neither earn a match nor take window room: they are
     # dropped from the phrase, and the phrase is matched against the answer without them.
     # A phrase made of light words only keeps them and is matched against every answer unit.
+    # A word said twice in a phrase ('비슷한 문맥의 단어는 비슷한 의미') is one word to find:
+    # otherwise one answer word would fill both and 3 of 4 would be only two words.
+    keys = tuple(dict.fromkeys(keys))
     dense = tuple(k for k in keys if k not in LIGHT_KEYS)
     negative = span_negations(analysis, units[0].first, units[-1].last) % 2 == 1 if units else False
     if dense:
@@ -359,8 +374,11 @@ def similarity_entries(cq: CompiledQuestion, units: list[CUnit]) -> dict[int, di
         probes, cols = np.nonzero(F)
         if len(probes):
             values = (F[probes, cols] / np.float32(100.0)).tolist()
-            probe_rows = cq.probe_rows
+            probe_rows, probe_strs = cq.probe_rows, cq.probe_strs
             for pr, c, v in zip(probes.tolist(), cols.tolist(), values):
+                probe, surface = probe_strs[pr], surfaces[c]
+                if abs(len(probe) - len(surface)) >= 2 and (probe.endswith(surface) or surface.endswith(probe)):
+                    continue  # a prefixed word is another word (진양성 ≠ 양성, 비볼록 ≠ 볼록, 안장점 ≠ 장점)
                 for r in probe_rows[pr]:
                     row = entries.setdefault(r, {})
                     for j in fuzzy[surfaces[c]]:

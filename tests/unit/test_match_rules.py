@@ -1,0 +1,53 @@
+"""Matching rules that generalise over the bank, each with real Kiwi and a case on both sides."""
+
+from pathlib import Path
+
+import pytest
+
+from interviewer.scoring.analysis import normalize
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+@pytest.fixture(scope="module")
+def scorer(analyzer):
+    from interviewer.rubric import load_rubric
+    from interviewer.scoring.scorer import Scorer
+
+    return Scorer(load_rubric(DATA / "rules.yaml"), analyzer)
+
+
+def verdict(scorer, answer, kp):
+    k = next(k for k in scorer.score("rules", answer).key_points if k.id == kp)
+    return "covered" if k.covered else "contradicted" if k.contradicted else "missed"
+
+
+@pytest.mark.parametrize("answer,expected", [
+    ("정형 데이터는 표로 정리돼 있어요", "covered"),
+    ("졍형 데이터는 표로 정리돼 있어요", "covered"),  # a typo is still tolerated
+    ("비정형 데이터는 표로 정리돼 있지 않아요", "missed"),  # a prefixed word is another word
+])
+def test_prefixed_word_is_not_a_typo(scorer, answer, expected):
+    assert verdict(scorer, answer, "structured") == expected
+
+
+@pytest.mark.parametrize("answer", ["학습률을 줄여요", "학습률을 낮춰요", "학습률을 감소시켜요"])
+def test_verb_terms_of_a_group_match_in_any_form(scorer, answer):
+    # '줄이다' read out of context is 줄/NNG + 이다; in an answer it is the verb 줄이
+    assert verdict(scorer, answer, "lower-lr") == "covered"
+
+
+def test_one_word_does_not_fill_a_phrase_word_and_its_opposite(scorer):
+    assert verdict(scorer, "손실이 올라가요", "up-down") == "missed"
+    assert verdict(scorer, "손실이 올라갔다가 다시 내려가요", "up-down") == "covered"
+
+
+def test_a_repeated_phrase_word_counts_once(scorer):
+    assert verdict(scorer, "비슷한 출력", "similar") == "missed"  # 2 of 3 distinct words
+    assert verdict(scorer, "비슷한 입력이면 출력도 비슷해요", "similar") == "covered"
+
+
+def test_a_ni_myeon_after_a_noun_is_or(scorer, analyzer):
+    assert verdict(scorer, "그리드 서치 아니면 랜덤 서치를 사용해요", "grid") == "covered"
+    text = "출력이 0이 아니면 문제가 돼요"  # with a particle, 아니면 still negates
+    assert normalize(text, next(analyzer.morphemes([text]))).negators
