@@ -168,11 +168,9 @@ def _lemma_key(m: Morph) -> str:
     return m.form
 
 
-def content_units(morphs: tuple[Morph, ...], skip: frozenset[int] | set[int] | None = None) -> list[Unit]:
+def content_units(morphs: tuple[Morph, ...], skip: set[int]) -> list[Unit]:
     """The ``content`` and ``lemmas`` steps: content morphemes as units, affixes merged.
-    ``skip``: indices of fillers and negators, never content (computed when not given)."""
-    if skip is None:
-        skip = {i for i, m in enumerate(morphs) if is_filler(m) or is_negator(m)}
+    ``skip``: indices of fillers and negators (marked by :func:`normalize`), never content."""
     units: list[Unit] = []
     pending_prefix: Morph | None = None
     prev_noun = False
