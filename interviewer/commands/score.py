@@ -55,7 +55,7 @@ def run(args) -> int:
     question = rubric.question(args.question)
     scorer = _scorer(rubric)
     analysis = scorer.analyze(answer)
-    match = scorer.match(question, analysis)
+    match = scorer.match(question, analysis, prune=not args.explain)
     result = scorer.aggregate(match)
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False))

@@ -16,6 +16,7 @@ Steps (see ``STEPS``; ``interviewer score --explain`` prints each):
 
 from __future__ import annotations
 
+import bisect
 import functools
 import threading
 from collections import deque
@@ -56,29 +57,21 @@ class AnswerAnalysis:
 
     def sentence_of(self, morph_index: int) -> int:
         """Which sentence (0-based) a morpheme belongs to."""
-        import bisect
-
         return bisect.bisect_left(self.sentence_ends, morph_index)
 
     def clause_end(self, morph_index: int) -> int:
         """Index of the first boundary at or after ``morph_index`` (len(morphs) if none)."""
-        import bisect
-
         i = bisect.bisect_left(self.boundaries, morph_index)
         return self.boundaries[i] if i < len(self.boundaries) else len(self.morphs)
 
     def clause_start(self, morph_index: int) -> int:
         """Index of the first morpheme of the clause holding ``morph_index``."""
-        import bisect
-
         i = bisect.bisect_left(self.boundaries, morph_index)
         return self.boundaries[i - 1] + 1 if i > 0 else 0
 
     def negations_between(self, lo: int, hi: int, foreign=None) -> int:
         """How many negators have a morph index in [lo, hi), not counting those whose host
         morpheme ``foreign(host)`` says belongs to another predicate."""
-        import bisect
-
         a, b = bisect.bisect_left(self.negators, lo), bisect.bisect_left(self.negators, hi)
         if foreign is None:
             return b - a

@@ -396,7 +396,15 @@ def similarity_matrix(cq: CompiledQuestion, units: list[CUnit]) -> np.ndarray:
     return S
 
 
-def match_question(cq: CompiledQuestion, analysis: AnswerAnalysis, glossary: CompiledGlossary) -> QuestionMatch:
+def match_question(cq: CompiledQuestion, analysis: AnswerAnalysis, glossary: CompiledGlossary,
+                   prune: bool = False) -> QuestionMatch:
+    """Statistics of every target (phrase) of ``cq`` in one answer.
+
+    ``prune``: skip a phrase whose upper bound is below the best support its key point (or
+    misconception) already has. Such a phrase can change no verdict, similarity or evidence at
+    any threshold (its support is lower, and a conflict lower than the point's support never
+    counts), so scoring prunes; lint and ``--explain`` read every phrase's own statistics and
+    don't."""
     units = glossary.canonical(analysis.units)
     targets = cq.targets
     empty = TargetStats(None, None)
@@ -409,17 +417,28 @@ def match_question(cq: CompiledQuestion, analysis: AnswerAnalysis, glossary: Com
     views: dict[bool, tuple[dict[int, int], int, list]] = {}
     negations: dict[tuple[int, int], int] = {}  # span_negations by morpheme span, shared by phrases
     row_start, row_count, row_target = cq.row_start_list, cq.row_count_list, cq.row_target
-    # Even the best match of every word anywhere in the answer must reach the floor.
-    reach: dict[int, float] = {}
-    for r, row in entries.items():
-        ti = row_target[r]
-        reach[ti] = reach.get(ti, 0.0) + max(map(abs, row.values()))
+    # A window counts each phrase word with its best match in the window, so the best match of
+    # every word anywhere in the answer bounds the phrase's score from above (summed in word
+    # order, as _target_stats sums, so that the bound holds in floating point too).
+    row_best = {r: max(map(abs, row.values())) for r, row in entries.items()}
+    bound: dict[int, float] = {}
+    for ti in {row_target[r] for r in row_best}:
+        start, cnt = row_start[ti], row_count[ti]
+        total = 0.0
+        for k in range(cnt):
+            total += row_best.get(start + k, 0.0)
+        if total / cnt >= floor:
+            bound[ti] = total / cnt
+    order = sorted(bound, key=lambda ti: (-bound[ti], ti)) if prune else sorted(bound)
+    best: dict[tuple[str, int], tuple[float, int]] = {}  # (owner, index) -> best support (score, target)
     slack = cq.settings.slack
-    for ti in sorted(reach):
-        cnt = row_count[ti]
-        if reach[ti] < floor * cnt:
-            continue
+    for ti in order:
         t = targets[ti]
+        if prune:
+            b = best.get((t.owner, t.index))
+            if b is not None and (bound[ti] < b[0] or (bound[ti] == b[0] and ti > b[1])):
+                continue  # cannot beat (nor, being later, tie) the support already found
+        cnt = row_count[ti]
         dense = t.dense
         if dense not in views:
             views[dense] = _sentence_view(units, analysis, gap, dense)
@@ -430,8 +449,12 @@ def match_question(cq: CompiledQuestion, analysis: AnswerAnalysis, glossary: Com
             for k in range(cnt) for j, v in entries.get(start + k, {}).items() if j in pos
         )
         if placed:
-            stats[ti] = _target_stats(ti, t, cnt, placed, min(cnt + slack, m), cq.essential[ti], seq, analysis,
-                                      floor, negations)
+            st = stats[ti] = _target_stats(ti, t, cnt, placed, min(cnt + slack, m), cq.essential[ti], seq,
+                                           analysis, floor, negations)
+            if prune and st.support is not None:
+                b = best.get((t.owner, t.index))
+                if b is None or st.support.score > b[0] or (st.support.score == b[0] and ti < b[1]):
+                    best[(t.owner, t.index)] = (st.support.score, ti)
     return QuestionMatch(cq.question, tuple(targets), tuple(stats), analysis.text)
 
 
@@ -537,6 +560,8 @@ def span_negations(analysis: AnswerAnalysis, first: int, last: int) -> int:
     negator just before the span ('못 배움', 'not zero-centered'); and only negators of the span itself or of a
     light verb after it (소실이 안 생겨요), not of another content word (기울기가 0이 되어
     갱신되지 않음: 않 negates 갱신)."""
+    if not analysis.negators:
+        return 0
     morphs = analysis.morphs
     lo = first
     if lo > 0 and (

@@ -134,10 +134,11 @@ class Scorer:
     def question(self, question: Question | str) -> Question:
         return question if isinstance(question, Question) else self.rubric.question(question)
 
-    def match(self, question: Question | str, analysis: AnswerAnalysis) -> QuestionMatch:
-        """Step one: statistics (no threshold applied)."""
+    def match(self, question: Question | str, analysis: AnswerAnalysis, prune: bool = True) -> QuestionMatch:
+        """Step one: statistics (no threshold applied). ``prune=False`` fills in every phrase's
+        own statistics (``--explain`` lists them); the verdicts are the same either way."""
         q = self.question(question)
-        return match_question(self.compiled(q), analysis, self.glossary)
+        return match_question(self.compiled(q), analysis, self.glossary, prune)
 
     def aggregate(self, match: QuestionMatch, settings: MatchSettings | None = None) -> ScoreResult:
         """Step two: a pure function of the statistics (re-threshold without Kiwi)."""
