@@ -361,16 +361,19 @@ class KiwiAnalyzer:
         return self._kiwi
 
 
+_new_morph = tuple.__new__  # Morph(...) without the NamedTuple constructor's Python frame (~50 per answer)
+
+
 def _morphs(tokens, offset: int = 0) -> list[Morph]:
     out = []
+    append = out.append
     for t in tokens:
         form, tag, start = t.form, t.tag, offset + t.start
-        # Only predicates (VV, VA, VX, VCP, VCN and their irregular forms) have a lemma of their
-        # own ('되' -> '되다'); every other token's lemma is its form (and reading it costs time).
-        if tag[0] == "V":
-            out.append(Morph(form, tag.split("-", 1)[0], start, start + t.len, t.lemma))
-        else:
-            out.append(Morph(form, tag.split("-", 1)[0] if "-" in tag else tag, start, start + t.len, form))
+        if "-" in tag:  # irregular conjugation: 'VV-R' -> 'VV'
+            tag = tag.split("-", 1)[0]
+        # Only predicates (VV, VA, VX, VCP, VCN) have a lemma of their own ('되' -> '되다');
+        # every other token's lemma is its form (and reading it costs time).
+        append(_new_morph(Morph, (form, tag, start, start + t.len, t.lemma if tag[0] == "V" else form)))
     return out
 
 

@@ -165,6 +165,7 @@ class CompiledGlossary:
         out: list[CUnit] = []
         i, n = 0, len(units)
         table, single = self._table, self._single
+        keys_of = tuple(u.key for u in units)
         while i < n:
             u = units[i]
             key = u.key
@@ -179,7 +180,7 @@ class CompiledGlossary:
                 continue
             for keys, gid in entries:
                 k = len(keys)
-                if k == 1 or (i + k <= n and all(units[i + j].key == keys[j] for j in range(1, k))):
+                if k == 1 or keys_of[i:i + k] == keys:
                     last = units[i + k - 1]
                     out.append(CUnit("@" + gid, "", u.start, last.end, u.first, last.last))
                     i += k
