@@ -126,6 +126,8 @@ def aggregate(match: QuestionMatch, settings: MatchSettings, signature: str) -> 
     conflict = {i: [] for i in range(len(q.key_points))}
     mis_support = {i: [] for i in range(len(q.misconceptions))}
     for target, st in zip(match.targets, match.stats):
+        if st.support is None and st.conflict is None:
+            continue  # most phrases: nothing in this answer
         if target.owner == "kp":
             support[target.index].append(st.support)
             conflict[target.index].append(st.conflict)

@@ -207,6 +207,7 @@ def content_units(morphs: tuple[Morph, ...], skip: set[int]) -> list[Unit]:
 _NEGATOR_TAGS = {"VCN", "VX", "VV", "MAG", "VA", "SL"}  # is_negator is false for any other tag
 _BOUNDARY_TAGS = {"EF", "SF", "SP", "EC", "NNB", "NNG", "MAJ"}  # likewise is_boundary
 _SENTENCE_END_TAGS = {"EF", "SF", "SP"}
+_FILLER_TAGS = {tag for _, tag in FILLER_WORDS}
 
 
 def normalize(text: str, morphs: Iterable[Morph]) -> AnswerAnalysis:
@@ -218,7 +219,7 @@ def normalize(text: str, morphs: Iterable[Morph]) -> AnswerAnalysis:
     last = len(morphs) - 1
     for i, m in enumerate(morphs):
         tag = m.tag
-        if is_filler(m):
+        if tag == "IC" or (tag in _FILLER_TAGS and (m.form, tag) in FILLER_WORDS):  # is_filler, inlined
             fillers.append(m)
             skip.add(i)
         if tag in _NEGATOR_TAGS and is_negator(m):

@@ -369,12 +369,14 @@ def similarity_entries(cq: CompiledQuestion, units: list[CUnit]) -> dict[int, di
             fuzzy.setdefault(u.surface, []).append(j)
     if fuzzy and cq.probe_strs:
         surfaces = list(fuzzy)
-        F = process.cdist(cq.probe_strs, surfaces, scorer=fuzz.ratio, score_cutoff=cq.settings.token_cutoff * 100,
+        # (answer surfaces x probes): cdist's cost per call is mostly readying its queries, and an
+        # answer has a few surfaces against hundreds of probes.
+        F = process.cdist(surfaces, cq.probe_strs, scorer=fuzz.ratio, score_cutoff=cq.settings.token_cutoff * 100,
                           dtype=np.float32)
-        F[cq.probe_compound] *= F[cq.probe_compound] >= COMPOUND_CUTOFF * 100
-        probes, cols = np.nonzero(F)
+        F[:, cq.probe_compound] *= F[:, cq.probe_compound] >= COMPOUND_CUTOFF * 100
+        cols, probes = np.nonzero(F)
         if len(probes):
-            values = (F[probes, cols] / np.float32(100.0)).tolist()
+            values = (F[cols, probes] / np.float32(100.0)).tolist()
             probe_rows, probe_strs = cq.probe_rows, cq.probe_strs
             for pr, c, v in zip(probes.tolist(), cols.tolist(), values):
                 probe, surface = probe_strs[pr], surfaces[c]
