@@ -227,7 +227,7 @@ def normalize(text: str, morphs: Iterable[Morph]) -> AnswerAnalysis:
             # 'A 아니면 B' right after a noun is 'A or B' ('0이 아니면' still negates), and
             # '-잖아요' is Kiwi's 지+않+아요 but confirms rather than negates ("1이잖아요").
             either = tag == "VCN" and 0 < i < last and morphs[i + 1].form in ("면", "으면") and morphs[i - 1].tag in NOUN_TAGS
-            if not either and "잖" not in text[m.start:m.end]:
+            if not either and "잖" not in text[m.start:m.end] and not _few(morphs, i):
                 negators.append(i)
         if tag in _BOUNDARY_TAGS and is_boundary(m):
             # '-면 안 되다' (must not): the negation belongs to the clause before '면'.
@@ -245,6 +245,18 @@ def normalize(text: str, morphs: Iterable[Morph]) -> AnswerAnalysis:
         fillers=tuple(fillers),
         sentence_ends=tuple(sentence_ends),
     )
+
+
+def _few(morphs, i: int) -> bool:
+    """'몇 개 안 돼요', '얼마 안 돼서': 안 되다 after 몇 + counter or 얼마 says 'only a few' (a
+    small amount), not 'does not happen'."""
+    if not (morphs[i].form == "안" and morphs[i].tag == "MAG" and i + 1 < len(morphs)
+            and morphs[i + 1].form == "되" and morphs[i + 1].tag == "VV"):
+        return False
+    before = morphs[i - 1] if i > 0 else None
+    if before is not None and before.form == "얼마":
+        return True
+    return before is not None and before.tag == "NNB" and i > 1 and morphs[i - 2].form == "몇"
 
 
 PREDICATE_TAGS = {"VV", "VA", "XSV", "XSA", "VCP"}

@@ -81,3 +81,17 @@ def test_numbers_in_a_phrase_must_match(mini_scorer):
     assert not kp.covered
     kp = mini_scorer.score("relu-gradient", "음수 입력이면 출력 기울기가 0이에요").key_points[0]
     assert kp.covered
+
+
+@pytest.mark.parametrize("text,negated", [
+    ("활성화되는 뉴런이 몇 개 안 돼요", False),  # only a few
+    ("업데이트가 몇 번 안 돼요", False),
+    ("얼마 안 돼서 수렴해요", False),  # soon
+    ("학습이 안 돼요", True),  # does not train
+    ("몇 개는 학습이 안 돼요", True),  # 안 되다 not right after 몇 + counter
+])
+def test_few_is_not_negation(analyzer, text, negated):
+    from interviewer.scoring.analysis import normalize
+
+    analysis = normalize(text, next(analyzer.morphemes([text])))
+    assert bool(analysis.negators) == negated
