@@ -228,8 +228,8 @@ def format_seconds(seconds: float) -> str:
     return f"{s // 60}분 {s % 60}초" if s >= 60 else f"{s}초"
 
 
-def render_delivery(d: Delivery, color: bool = False) -> str:
-    """The '말하기' block of the feedback."""
+def render_delivery(d: Delivery, color: bool = False, follow_up: bool = False) -> str:
+    """The '말하기' block of the feedback. A follow-up answer is short by nature: no '짧아요'."""
     from .feedback import Paint
 
     p = Paint(color)
@@ -245,7 +245,7 @@ def render_delivery(d: Delivery, color: bool = False) -> str:
     length = f"  길이 {d.chars}자 · {d.sentences}문장 (말로 약 {format_seconds(d.spoken_seconds)})"
     if d.seconds is not None:
         length += f" · 답변까지 {format_seconds(d.seconds)}"
-    if d.chars < SHORT_CHARS:
+    if d.chars < SHORT_CHARS and not follow_up:
         length += p(" — 짧아요: 결론, 이유, 예시 순으로 3–5문장", "yellow")
     elif d.chars > LONG_CHARS:
         length += p(" — 길어요: 2분이 넘으면 요점이 흐려집니다", "yellow")

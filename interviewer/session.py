@@ -502,7 +502,7 @@ class Practice:
         from .feedback import render_result
 
         text = render_result(turn.result, turn.prompt.question, color=self.color)
-        return text + "\n" + render_delivery(delivery, color=self.color)
+        return text + "\n" + render_delivery(delivery, color=self.color, follow_up=turn.prompt.follow_up is not None)
 
     def _restart_timer(self) -> None:
         self._asked_at = self.clock()

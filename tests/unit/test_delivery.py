@@ -87,6 +87,14 @@ def test_render(scorer):
     ])
 
 
+def test_follow_up_answers_may_be_short(scorer):
+    q = scorer.rubric.question("sigmoid")
+    d = notes(scorer, "기울기 소실이 생겨요.", q)
+    assert "짧아요" in render_delivery(d)
+    assert "짧아요" not in render_delivery(d, follow_up=True)
+    assert "길이 " in render_delivery(d, follow_up=True)
+
+
 def test_empty_answer(scorer):
     d = notes(scorer, "")
     assert (d.chars, d.sentences, d.fillers, d.hedges, d.first_sentence) == (0, 0, (), (), "")
