@@ -161,6 +161,11 @@ def _lemma_key(m: Morph) -> str:
     return m.form
 
 
+# Morph(...), Unit(...) without the NamedTuple constructor's Python frame: ~50 morphemes and
+# ~20 units per answer are built on the scoring path.
+_new_tuple = tuple.__new__
+
+
 def content_units(morphs: tuple[Morph, ...], skip: set[int]) -> list[Unit]:
     """The ``content`` and ``lemmas`` steps: content morphemes as units, affixes merged.
     ``skip``: indices of fillers and negators (marked by :func:`normalize`), never content."""
@@ -191,16 +196,23 @@ def content_units(morphs: tuple[Morph, ...], skip: set[int]) -> list[Unit]:
             pending_prefix = None
             prev_noun = False
             continue
-        key = _lemma_key(m)
-        if tag == "SL" and key in ENGLISH_STOP:
-            continue
+        if tag == "VV" or tag == "VA":  # _lemma_key, inlined (it runs for every content morpheme)
+            key = m.lemma or m.form
+            if key.endswith("다") and len(key) > 1:
+                key = key[:-1]
+        elif tag == "SL":
+            key = m.form.lower()
+            if key in ENGLISH_STOP:
+                continue
+        else:
+            key = m.form
         start, first = m.start, i
         if pending_prefix is not None and pending_prefix.end == m.start and tag in ("NNG", "NNP", "XR"):
             key = pending_prefix.form + key
             start, first = pending_prefix.start, i - 1
         pending_prefix = None
         prev_noun = tag in ("NNG", "NNP", "XR", "SL")
-        units.append(Unit(key, start, m.end, first, i))
+        units.append(_new_tuple(Unit, (key, start, m.end, first, i)))
     return units
 
 
@@ -374,7 +386,6 @@ class KiwiAnalyzer:
         return self._kiwi
 
 
-_new_morph = tuple.__new__  # Morph(...) without the NamedTuple constructor's Python frame (~50 per answer)
 
 
 def _morphs(tokens, offset: int = 0) -> list[Morph]:
@@ -386,7 +397,7 @@ def _morphs(tokens, offset: int = 0) -> list[Morph]:
             tag = tag.split("-", 1)[0]
         # Only predicates (VV, VA, VX, VCP, VCN) have a lemma of their own ('되' -> '되다');
         # every other token's lemma is its form (and reading it costs time).
-        append(_new_morph(Morph, (form, tag, start, start + t.len, t.lemma if tag[0] == "V" else form)))
+        append(_new_tuple(Morph, (form, tag, start, start + t.len, t.lemma if tag[0] == "V" else form)))
     return out
 
 

@@ -24,7 +24,7 @@ from rapidfuzz import fuzz, process
 
 from ..glossary import Glossary
 from ..rubric import KeyPoint, Question
-from .analysis import CONTENT_TAGS, ENGLISH_NEGATORS, Analyzer, AnswerAnalysis, Unit, _lemma_key, normalize
+from .analysis import CONTENT_TAGS, ENGLISH_NEGATORS, Analyzer, AnswerAnalysis, Unit, _lemma_key, _new_tuple, normalize
 
 
 # The matching algorithm's revision, part of every signature: bump it whenever a change to this
@@ -173,20 +173,20 @@ class CompiledGlossary:
             if entries is None:
                 gid = single.get(_verb_stem(key))
                 if gid is None:
-                    out.append(CUnit(key, jamo(key), u.start, u.end, u.first, u.last))
+                    out.append(_new_tuple(CUnit, (key, jamo(key), u.start, u.end, u.first, u.last)))
                 else:
-                    out.append(CUnit("@" + gid, "", u.start, u.end, u.first, u.last))
+                    out.append(_new_tuple(CUnit, ("@" + gid, "", u.start, u.end, u.first, u.last)))
                 i += 1
                 continue
             for keys, gid in entries:
                 k = len(keys)
                 if k == 1 or keys_of[i:i + k] == keys:
                     last = units[i + k - 1]
-                    out.append(CUnit("@" + gid, "", u.start, last.end, u.first, last.last))
+                    out.append(_new_tuple(CUnit, ("@" + gid, "", u.start, last.end, u.first, last.last)))
                     i += k
                     break
             else:
-                out.append(CUnit(key, jamo(key), u.start, u.end, u.first, u.last))
+                out.append(_new_tuple(CUnit, (key, jamo(key), u.start, u.end, u.first, u.last)))
                 i += 1
         return out
 
