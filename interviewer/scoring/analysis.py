@@ -97,6 +97,7 @@ FILLER_WORDS = {
     ("진짜", "MAG"), ("되게", "MAG"), ("사실", "MAG"), ("일단", "MAG"), ("아마", "MAG"), ("완전", "MAG"),
     ("그러니까", "MAJ"), ("그니까", "MAJ"), ("그러니깐", "MAJ"),
 }
+_FILLER_TAGS = {tag for _, tag in FILLER_WORDS}  # a cheap first test for is_filler
 # Adverbs that intensify or hedge but carry no content of their own.
 LIGHT_ADVERBS = {
     "잘", "아주", "매우", "정말", "너무", "조금", "다", "또", "그렇게", "이렇게", "저렇게", "어떻게",
@@ -137,7 +138,7 @@ def is_negator(m: Morph) -> bool:
 
 
 def is_filler(m: Morph) -> bool:
-    return m.tag == "IC" or (m.form, m.tag) in FILLER_WORDS
+    return m.tag == "IC" or (m.tag in _FILLER_TAGS and (m.form, m.tag) in FILLER_WORDS)
 
 
 def is_boundary(m: Morph) -> bool:
@@ -196,16 +197,9 @@ def content_units(morphs: tuple[Morph, ...], skip: set[int]) -> list[Unit]:
             pending_prefix = None
             prev_noun = False
             continue
-        if tag == "VV" or tag == "VA":  # _lemma_key, inlined (it runs for every content morpheme)
-            key = m.lemma or m.form
-            if key.endswith("다") and len(key) > 1:
-                key = key[:-1]
-        elif tag == "SL":
-            key = m.form.lower()
-            if key in ENGLISH_STOP:
-                continue
-        else:
-            key = m.form
+        key = _lemma_key(m)
+        if tag == "SL" and key in ENGLISH_STOP:
+            continue
         start, first = m.start, i
         if pending_prefix is not None and pending_prefix.end == m.start and tag in ("NNG", "NNP", "XR"):
             key = pending_prefix.form + key
@@ -219,7 +213,6 @@ def content_units(morphs: tuple[Morph, ...], skip: set[int]) -> list[Unit]:
 _NEGATOR_TAGS = {"VCN", "VX", "VV", "MAG", "VA", "SL"}  # is_negator is false for any other tag
 _BOUNDARY_TAGS = {"EF", "SF", "SP", "EC", "NNB", "NNG", "MAJ"}  # likewise is_boundary
 _SENTENCE_END_TAGS = {"EF", "SF", "SP"}
-_FILLER_TAGS = {tag for _, tag in FILLER_WORDS}
 
 
 def normalize(text: str, morphs: Iterable[Morph]) -> AnswerAnalysis:
@@ -231,7 +224,7 @@ def normalize(text: str, morphs: Iterable[Morph]) -> AnswerAnalysis:
     last = len(morphs) - 1
     for i, m in enumerate(morphs):
         tag = m.tag
-        if tag == "IC" or (tag in _FILLER_TAGS and (m.form, tag) in FILLER_WORDS):  # is_filler, inlined
+        if is_filler(m):
             fillers.append(m)
             skip.add(i)
         if tag in _NEGATOR_TAGS and is_negator(m):
@@ -384,8 +377,6 @@ class KiwiAnalyzer:
     @property
     def kiwi(self):
         return self._kiwi
-
-
 
 
 def _morphs(tokens, offset: int = 0) -> list[Morph]:

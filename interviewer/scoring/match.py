@@ -430,17 +430,19 @@ def match_question(cq: CompiledQuestion, analysis: AnswerAnalysis, glossary: Com
         total = 0.0
         for k in range(cnt):
             total += row_best.get(start + k, 0.0)
-        if total / cnt >= floor:
-            bound[ti] = total / cnt
+        mean = total / cnt
+        if mean >= floor:
+            bound[ti] = mean
     order = sorted(bound, key=lambda ti: (-bound[ti], ti)) if prune else sorted(bound)
-    best: dict[tuple[str, int], tuple[float, int]] = {}  # (owner, index) -> best support (score, target)
+    # (owner, index) -> (score, -target) of the best support so far: the higher score wins, and
+    # on a tie the earlier phrase, as max() does in aggregate.
+    best: dict[tuple[str, int], tuple[float, int]] = {}
+    no_best = (-1.0, 0)
     slack = cq.settings.slack
     for ti in order:
         t = targets[ti]
-        if prune:
-            b = best.get((t.owner, t.index))
-            if b is not None and (bound[ti] < b[0] or (bound[ti] == b[0] and ti > b[1])):
-                continue  # cannot beat (nor, being later, tie) the support already found
+        if prune and (bound[ti], -ti) < best.get((t.owner, t.index), no_best):
+            continue  # cannot beat (nor, being later, tie) the support already found
         cnt = row_count[ti]
         dense = t.dense
         if dense not in views:
@@ -455,9 +457,8 @@ def match_question(cq: CompiledQuestion, analysis: AnswerAnalysis, glossary: Com
             st = stats[ti] = _target_stats(ti, t, cnt, placed, min(cnt + slack, m), cq.essential[ti], seq,
                                            analysis, floor, negations)
             if prune and st.support is not None:
-                b = best.get((t.owner, t.index))
-                if b is None or st.support.score > b[0] or (st.support.score == b[0] and ti < b[1]):
-                    best[(t.owner, t.index)] = (st.support.score, ti)
+                key = (t.owner, t.index)
+                best[key] = max(best.get(key, no_best), (st.support.score, -ti))
     return QuestionMatch(cq.question, tuple(targets), tuple(stats), analysis.text)
 
 
