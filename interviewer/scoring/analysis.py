@@ -276,6 +276,11 @@ def negator_host(morphs: tuple[Morph, ...], i: int) -> int:
     def noun_of(j: int) -> int:
         return j - 1 if morphs[j].tag in ("XSV", "XSA") and j > 0 else j
 
+    if m.tag == "MAG" and m.form == "없이":  # 'X 없이' is 'without X': it negates the noun before
+        for j in range(i - 1, max(i - 4, -1), -1):
+            if morphs[j].tag in ("NNG", "NNP", "NR", "SL", "SN", "XR", "NNB", "NP"):
+                return j
+        return -1
     if m.tag == "MAG":  # 안 / 못 before the verb
         for j in range(i + 1, min(i + 4, len(morphs))):
             if morphs[j].tag in PREDICATE_TAGS:

@@ -29,7 +29,7 @@ from .analysis import CONTENT_TAGS, ENGLISH_NEGATORS, Analyzer, AnswerAnalysis, 
 
 # The matching algorithm's revision, part of every signature: bump it whenever a change to this
 # module or to analysis.py can change a verdict, so that equal signatures mean equal scores.
-MATCHER = "m4"
+MATCHER = "m5"
 
 
 @dataclass(frozen=True)
@@ -541,9 +541,9 @@ def _target_stats(ti, target, cnt, placed, w, essential, seq, analysis, floor, n
         if flips == len(picks):
             continue  # only antonyms: '많이' alone says nothing about a '소량 데이터' point
         a, b = seq[first_u], seq[last_u]
-        span_key = (a.first, b.last)
+        span_key = (a.first, b.last, *spots)
         if span_key not in negations:
-            negations[span_key] = span_negations(analysis, a.first, b.last)
+            negations[span_key] = span_negations(analysis, a.first, b.last, [seq[p] for p in spots])
         negative = (negations[span_key] + flips) % 2 == 1
         span = Span(-neg_score, a.start, b.end, ti)
         if negative == target.negative:
@@ -556,14 +556,15 @@ def _target_stats(ti, target, cnt, placed, w, essential, seq, analysis, floor, n
     return TargetStats(support, conflict)
 
 
-def span_negations(analysis: AnswerAnalysis, first: int, last: int) -> int:
+def span_negations(analysis: AnswerAnalysis, first: int, last: int, matched=None) -> int:
     """How many negators govern the span of morphemes [first, last] — the same rule for answers
     and for the rubric's own phrases, so that a phrase always agrees with itself.
 
     Scope: the clause of the span's last word (from the span's start if that is later), plus an
-    negator just before the span ('못 배움', 'not zero-centered'); and only negators of the span itself or of a
-    light verb after it (소실이 안 생겨요), not of another content word (기울기가 0이 되어
-    갱신되지 않음: 않 negates 갱신)."""
+    negator just before the span ('못 배움', 'not zero-centered'); and only negators of the span's
+    ``matched`` words (all its words when not given) or of a light verb after it (소실이 안
+    생겨요), not of another content word (기울기가 0이 되어 갱신되지 않음: 않 negates 갱신;
+    '패널티가 끝도 없이 커짐': 없이 negates 끝)."""
     if not analysis.negators:
         return 0
     morphs = analysis.morphs
@@ -578,8 +579,10 @@ def span_negations(analysis: AnswerAnalysis, first: int, last: int) -> int:
     negator_set = analysis.negators
 
     def foreign(host: int) -> bool:
-        if host < 0 or first <= host <= last or host in negator_set:
-            return False  # unknown host, the span itself, or another negator (없지 않다)
+        if host < 0 or host in negator_set:
+            return False  # unknown host, or another negator (없지 않다)
+        if first <= host <= last and (matched is None or any(u.first <= host <= u.last for u in matched)):
+            return False  # the span's own words
         m = morphs[host]
         return m.tag in CONTENT_TAGS and _lemma_key(m) not in LIGHT_KEYS
 

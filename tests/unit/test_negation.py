@@ -95,3 +95,18 @@ def test_few_is_not_negation(analyzer, text, negated):
 
     analysis = normalize(text, next(analyzer.morphemes([text])))
     assert bool(analysis.negators) == negated
+
+
+def test_without_negates_the_noun_before_it(mini_scorer):
+    """'X 없이' is 'without X': it denies X, not the verb after it."""
+    kp = {k.id: k for k in mini_scorer.score("sigmoid-cons", "기울기 소실 없이 깊은 망도 수렴해요").key_points}["vanishing"]
+    assert kp.contradicted and not kp.covered
+
+
+def test_negator_of_an_unmatched_word_inside_the_span(mini_scorer):
+    """'끝도 없이' (endlessly) sits between the phrase's words but negates only 끝, which is not
+    one of them; 'exp 연산이 없이' would still deny the phrase's own word."""
+    kp = {k.id: k for k in mini_scorer.score("sigmoid-cons", "exp 연산이 끝도 없이 느려요").key_points}["slow-exp"]
+    assert kp.covered
+    kp = {k.id: k for k in mini_scorer.score("sigmoid-cons", "exp 연산이 없어서 안 느려요").key_points}["slow-exp"]
+    assert kp.contradicted
