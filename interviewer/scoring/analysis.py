@@ -179,7 +179,8 @@ def content_units(morphs: tuple[Morph, ...], skip: set[int]) -> list[Unit]:
             pending_prefix = m
             continue
         if tag == "XSN":
-            if m.form not in DROP_SUFFIXES and units and prev_noun and units[-1].last == i - 1:
+            # 학습+률 -> 학습률; an English word keeps its own key (monitoring+용 -> monitoring)
+            if m.form not in DROP_SUFFIXES and units and prev_noun and units[-1].last == i - 1 and morphs[i - 1].tag != "SL":
                 u = units[-1]
                 units[-1] = Unit(u.key + m.form, u.start, m.end, u.first, i)
             continue

@@ -14,6 +14,8 @@ GOLDEN = [
     # prefixes and suffixes merge into their noun
     ("비선형성을 주기 위해", ["비선형성", "주", "위하"]),
     ("학습률이 너무 크면", ["학습률", "크"]),
+    # ... but an English word keeps its own key, so the glossary still knows it
+    ("metric은 monitoring용이에요", ["metric", "monitoring"]),
     # plural -들 is dropped
     ("뉴런들이 죽어요", ["뉴런", "죽"]),
     # negators are not content (they set polarity instead)
