@@ -119,6 +119,11 @@ CONTENT_TAGS = {"NNG", "NNP", "NR", "SL", "SN", "SH", "XR", "VV", "VA", "MAG", "
 NOUN_TAGS = {"NNG", "NNP", "NNB", "NP", "NR", "SL", "SN", "SH", "XSN"}
 CONTENT_DETERMINERS = {"모든", "각", "여러", "온갖", "전"}  # MM that carry meaning (모든 데이터)
 DROP_SUFFIXES = {"들"}  # plural: 뉴런들 = 뉴런
+# Counted things read as numbers: '게이트 세 개' = '게이트 3개', '셋' = 3; one of something is
+# 하나 (the glossary's 'single' group): '데이터 한 개' = '샘플 1개' = '데이터 하나'.
+NATIVE_NUMBERS = {"한": "하나", "두": "2", "세": "3", "네": "4", "다섯": "5", "여섯": "6",
+                  "둘": "2", "셋": "3", "넷": "4"}
+COUNTERS = {"개", "가지", "건"}
 
 
 def base_tag(tag: str) -> str:
@@ -183,6 +188,19 @@ def content_units(morphs: tuple[Morph, ...], skip: set[int]) -> list[Unit]:
             if m.form not in DROP_SUFFIXES and units and prev_noun and units[-1].last == i - 1 and morphs[i - 1].tag != "SL":
                 u = units[-1]
                 units[-1] = Unit(u.key + m.form, u.start, m.end, u.first, i)
+            continue
+        key = None
+        if i + 1 < len(morphs) and morphs[i + 1].tag == "NNB" and morphs[i + 1].form in COUNTERS:
+            if tag == "MM" and m.form in NATIVE_NUMBERS:
+                key = NATIVE_NUMBERS[m.form]
+            elif tag == "SN" and m.form == "1":
+                key = "하나"
+        elif tag == "NR" and m.form in NATIVE_NUMBERS:
+            key = NATIVE_NUMBERS[m.form]
+        if key is not None:
+            pending_prefix = None
+            prev_noun = False
+            units.append(_new_tuple(Unit, (key, m.start, m.end, i, i)))
             continue
         if (tag not in CONTENT_TAGS and not (tag == "MM" and m.form in CONTENT_DETERMINERS)) or i in skip:
             pending_prefix = None

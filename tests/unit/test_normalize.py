@@ -16,6 +16,11 @@ GOLDEN = [
     ("학습률이 너무 크면", ["학습률", "크"]),
     # ... but an English word keeps its own key, so the glossary still knows it
     ("metric은 monitoring용이에요", ["metric", "monitoring"]),
+    # counted things are numbers; one of something is 하나 (the glossary's 'single')
+    ("게이트가 세 개 있어요", ["게이트", "3", "있"]),
+    ("데이터 한 개의 오차", ["데이터", "하나", "오차"]),
+    ("샘플 1개 오차", ["샘플", "하나", "오차"]),
+    ("한 번 더 계산", ["더", "계산"]),  # 한 번 (once) is not a count of things
     # plural -들 is dropped
     ("뉴런들이 죽어요", ["뉴런", "죽"]),
     # negators are not content (they set polarity instead)
