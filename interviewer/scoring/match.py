@@ -29,7 +29,7 @@ from .analysis import CONTENT_TAGS, ENGLISH_NEGATORS, Analyzer, AnswerAnalysis, 
 
 # The matching algorithm's revision, part of every signature: bump it whenever a change to this
 # module or to analysis.py can change a verdict, so that equal signatures mean equal scores.
-MATCHER = "m6"
+MATCHER = "m7"
 
 
 @dataclass(frozen=True)
@@ -540,6 +540,8 @@ def _target_stats(ti, target, cnt, placed, w, essential, seq, analysis, floor, n
         flips = [m[3] < 0 for m in picks].count(True)  # antonyms standing in for words
         if flips == len(picks):
             continue  # only antonyms: '많이' alone says nothing about a '소량 데이터' point
+        if len(picks) > 1 and _argument_of_another(analysis.morphs, [seq[p] for p in sorted(spots)]):
+            continue  # a matched noun is another predicate's subject or object
         a, b = seq[first_u], seq[last_u]
         span_key = (a.first, b.last, *spots)
         if span_key not in negations:
@@ -554,6 +556,33 @@ def _target_stats(ti, target, cnt, placed, w, essential, seq, analysis, floor, n
         if support is not None and conflict is not None:
             break
     return TargetStats(support, conflict)
+
+
+_CASE_MARKERS = {"JKS", "JKO"}  # 이/가, 을/를
+_NOUN_TAGS = {"NNG", "NNP", "NNB", "NP", "NR", "SL", "SN", "XSN"}
+
+
+def _argument_of_another(morphs, units: list[CUnit]) -> bool:
+    """Does a matched subject (N이/가) or object (N을/를) belong to another predicate? It does
+    when a noun with the same case marker stands between it and a matched predicate after it:
+    '드롭아웃을 쓰면 과적합을 줄일' (줄이's object is 과적합), '내적 값이 d_k가 커질수록'
+    (what grows is d_k). Such a window does not say the phrase."""
+    n = len(morphs)
+    matched = {i for u in units for i in range(u.first, u.last + 1)}
+    for a, u in enumerate(units):
+        j = u.last + 1
+        while j < n and j <= u.last + 2 and morphs[j].tag in ("NNG", "NNB", "XSN"):
+            j += 1  # the head of a compound noun carries the marker: 내적 값이
+        if j >= n or morphs[j].tag not in _CASE_MARKERS:
+            continue
+        case = morphs[j].tag
+        for v in units[a + 1:]:
+            if not (morphs[v.last].tag in ("VV", "VA") or (v.last + 1 < n and morphs[v.last + 1].tag in ("XSV", "XSA"))):
+                continue
+            if any(morphs[k].tag == case and k - 1 not in matched and morphs[k - 1].tag in _NOUN_TAGS
+                   for k in range(j + 1, v.first)):
+                return True
+    return False
 
 
 def span_negations(analysis: AnswerAnalysis, first: int, last: int, matched=None) -> int:

@@ -51,3 +51,13 @@ def test_a_ni_myeon_after_a_noun_is_or(scorer, analyzer):
     assert verdict(scorer, "그리드 서치 아니면 랜덤 서치를 사용해요", "grid") == "covered"
     text = "출력이 0이 아니면 문제가 돼요"  # with a particle, 아니면 still negates
     assert normalize(text, next(analyzer.morphemes([text]))).negators
+
+
+@pytest.mark.parametrize("answer,kp,expected", [
+    ("d_k가 커질수록 내적 값이 커져요", "dot-grows", "covered"),
+    ("내적 값이 d_k가 커질수록 오히려 작아져요", "dot-grows", "missed"),  # what grows is d_k
+    ("과소적합이면 드롭아웃 비율을 줄여요", "less-dropout", "covered"),
+    ("드롭아웃을 쓰면 과적합을 줄일 수 있어요", "less-dropout", "missed"),  # 줄이's object is 과적합
+])
+def test_a_subject_or_object_belongs_to_its_own_predicate(scorer, answer, kp, expected):
+    assert verdict(scorer, answer, kp) == expected
