@@ -195,7 +195,8 @@ def content_units(morphs: tuple[Morph, ...], skip: set[int]) -> list[Unit]:
                 key = NATIVE_NUMBERS[m.form]
             elif tag == "SN" and m.form == "1":
                 key = "하나"
-        elif tag == "NR" and m.form in NATIVE_NUMBERS:
+        elif tag == "NR" and m.form in NATIVE_NUMBERS and not (i and morphs[i - 1].end == m.start and morphs[i - 1].tag in NOUN_TAGS):
+            # standing alone: '셋' in an unknown '…셋' compound is 'set'
             key = NATIVE_NUMBERS[m.form]
         if key is not None:
             pending_prefix = None

@@ -21,6 +21,7 @@ GOLDEN = [
     ("데이터 한 개의 오차", ["데이터", "하나", "오차"]),
     ("샘플 1개 오차", ["샘플", "하나", "오차"]),
     ("한 번 더 계산", ["더", "계산"]),  # 한 번 (once) is not a count of things
+    ("게이트가 셋이에요", ["게이트", "3"]),
     # plural -들 is dropped
     ("뉴런들이 죽어요", ["뉴런", "죽"]),
     # negators are not content (they set polarity instead)
@@ -55,3 +56,10 @@ def test_clause_boundaries_split_connectives(analyzer):
     a = normalize(text, next(analyzer.morphemes([text])))
     forms = [a.morphs[i].form for i in a.boundaries]
     assert forms == ["고", "어요"]
+
+
+def test_set_inside_a_compound_is_not_three(analyzer):
+    """Kiwi may read '검증셋' as 검증 + 셋 (three); glued to a noun it is 'set'."""
+    text = "검증셋에서 평가해요"
+    keys = [u.key for u in normalize(text, next(analyzer.morphemes([text]))).units]
+    assert "3" not in keys and keys[-1] == "평가"
