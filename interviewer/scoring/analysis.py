@@ -54,6 +54,7 @@ class AnswerAnalysis:
     boundaries: tuple[int, ...]  # morph indices that end a clause
     fillers: tuple[Morph, ...]
     sentence_ends: tuple[int, ...] = ()  # morph indices that end a sentence
+    case_markers: tuple[int, ...] = ()  # morph indices of 이/가 and 을/를 after a noun
 
     def sentence_of(self, morph_index: int) -> int:
         """Which sentence (0-based) a morpheme belongs to."""
@@ -118,6 +119,7 @@ CAUSAL_NOUNS = {"때문", "덕분", "탓"}
 CONTENT_TAGS = {"NNG", "NNP", "NR", "SL", "SN", "SH", "XR", "VV", "VA", "MAG", "W_SERIAL"}
 NOUN_TAGS = {"NNG", "NNP", "NNB", "NP", "NR", "SL", "SN", "SH", "XSN"}
 CONTENT_DETERMINERS = {"모든", "각", "여러", "온갖", "전"}  # MM that carry meaning (모든 데이터)
+CASE_MARKERS = {"JKS", "JKO"}  # 이/가, 을/를: which noun is a predicate's subject or object
 DROP_SUFFIXES = {"들"}  # plural: 뉴런들 = 뉴런
 # Counted things read as numbers: '게이트 세 개' = '게이트 3개', '셋' = 3; one of something is
 # 하나 (the glossary's 'single' group): '데이터 한 개' = '샘플 1개' = '데이터 하나'.
@@ -239,7 +241,7 @@ def normalize(text: str, morphs: Iterable[Morph]) -> AnswerAnalysis:
     """Run the normalisation steps over one text's morphemes (one pass marks fillers,
     negators, clause and sentence ends; a second builds the content units)."""
     morphs = tuple(morphs)
-    negators, boundaries, fillers, sentence_ends = [], [], [], []
+    negators, boundaries, fillers, sentence_ends, case_markers = [], [], [], [], []
     skip = set()
     last = len(morphs) - 1
     for i, m in enumerate(morphs):
@@ -254,6 +256,8 @@ def normalize(text: str, morphs: Iterable[Morph]) -> AnswerAnalysis:
             either = tag == "VCN" and 0 < i < last and morphs[i + 1].form in ("면", "으면") and morphs[i - 1].tag in NOUN_TAGS
             if not either and "잖" not in text[m.start:m.end] and not _few(morphs, i):
                 negators.append(i)
+        if tag in CASE_MARKERS and i and morphs[i - 1].tag in NOUN_TAGS:
+            case_markers.append(i)
         if tag in _BOUNDARY_TAGS and is_boundary(m):
             # '-면 안 되다' (must not): the negation belongs to the clause before '면'.
             if not (m.form in ("면", "으면") and i < last and morphs[i + 1].form == "안"):
@@ -269,6 +273,7 @@ def normalize(text: str, morphs: Iterable[Morph]) -> AnswerAnalysis:
         boundaries=tuple(boundaries),
         fillers=tuple(fillers),
         sentence_ends=tuple(sentence_ends),
+        case_markers=tuple(case_markers),
     )
 
 

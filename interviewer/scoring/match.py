@@ -15,6 +15,7 @@ re-weight without Kiwi.
 
 from __future__ import annotations
 
+import bisect
 import functools
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -24,7 +25,7 @@ from rapidfuzz import fuzz, process
 
 from ..glossary import Glossary
 from ..rubric import KeyPoint, Question
-from .analysis import CONTENT_TAGS, ENGLISH_NEGATORS, Analyzer, AnswerAnalysis, Unit, _lemma_key, _new_tuple, normalize
+from .analysis import CASE_MARKERS, CONTENT_TAGS, ENGLISH_NEGATORS, Analyzer, AnswerAnalysis, Unit, _lemma_key, _new_tuple, normalize
 
 
 # The matching algorithm's revision, part of every signature: bump it whenever a change to this
@@ -540,7 +541,7 @@ def _target_stats(ti, target, cnt, placed, w, essential, seq, analysis, floor, n
         flips = [m[3] < 0 for m in picks].count(True)  # antonyms standing in for words
         if flips == len(picks):
             continue  # only antonyms: '많이' alone says nothing about a '소량 데이터' point
-        if len(picks) > 1 and _argument_of_another(analysis.morphs, [seq[p] for p in sorted(spots)]):
+        if len(picks) > 1 and analysis.case_markers and _argument_of_another(analysis, [seq[p] for p in sorted(spots)]):
             continue  # a matched noun is another predicate's subject or object
         a, b = seq[first_u], seq[last_u]
         span_key = (a.first, b.last, *spots)
@@ -558,30 +559,28 @@ def _target_stats(ti, target, cnt, placed, w, essential, seq, analysis, floor, n
     return TargetStats(support, conflict)
 
 
-_CASE_MARKERS = {"JKS", "JKO"}  # 이/가, 을/를
-_NOUN_TAGS = {"NNG", "NNP", "NNB", "NP", "NR", "SL", "SN", "XSN"}
 
 
-def _argument_of_another(morphs, units: list[CUnit]) -> bool:
+def _argument_of_another(analysis: AnswerAnalysis, units: list[CUnit]) -> bool:
     """Does a matched subject (N이/가) or object (N을/를) belong to another predicate? It does
     when a noun with the same case marker stands between it and a matched predicate after it:
     '드롭아웃을 쓰면 과적합을 줄일' (줄이's object is 과적합), '내적 값이 d_k가 커질수록'
     (what grows is d_k). Such a window does not say the phrase."""
+    morphs, markers = analysis.morphs, analysis.case_markers
     n = len(morphs)
-    matched = {i for u in units for i in range(u.first, u.last + 1)}
     for a, u in enumerate(units):
         j = u.last + 1
         while j < n and j <= u.last + 2 and morphs[j].tag in ("NNG", "NNB", "XSN"):
             j += 1  # the head of a compound noun carries the marker: 내적 값이
-        if j >= n or morphs[j].tag not in _CASE_MARKERS:
+        if j >= n or morphs[j].tag not in CASE_MARKERS:
             continue
         case = morphs[j].tag
         for v in units[a + 1:]:
             if not (morphs[v.last].tag in ("VV", "VA") or (v.last + 1 < n and morphs[v.last + 1].tag in ("XSV", "XSA"))):
                 continue
-            if any(morphs[k].tag == case and k - 1 not in matched and morphs[k - 1].tag in _NOUN_TAGS
-                   for k in range(j + 1, v.first)):
-                return True
+            for k in markers[bisect.bisect_right(markers, j):bisect.bisect_left(markers, v.first)]:
+                if morphs[k].tag == case and not any(w.first <= k - 1 <= w.last for w in units):
+                    return True  # the noun before this marker is not one of the phrase's words
     return False
 
 
