@@ -126,6 +126,7 @@ DROP_SUFFIXES = {"들"}  # plural: 뉴런들 = 뉴런
 NATIVE_NUMBERS = {"한": "하나", "두": "2", "세": "3", "네": "4", "다섯": "5", "여섯": "6",
                   "둘": "2", "셋": "3", "넷": "4"}
 COUNTERS = {"개", "가지", "건"}
+_NUMBER_TAGS = {"MM", "SN", "NR"}
 
 
 def base_tag(tag: str) -> str:
@@ -191,20 +192,21 @@ def content_units(morphs: tuple[Morph, ...], skip: set[int]) -> list[Unit]:
                 u = units[-1]
                 units[-1] = Unit(u.key + m.form, u.start, m.end, u.first, i)
             continue
-        key = None
-        if i + 1 < len(morphs) and morphs[i + 1].tag == "NNB" and morphs[i + 1].form in COUNTERS:
-            if tag == "MM" and m.form in NATIVE_NUMBERS:
-                key = NATIVE_NUMBERS[m.form]
-            elif tag == "SN" and m.form == "1":
-                key = "하나"
-        elif tag == "NR" and m.form in NATIVE_NUMBERS and not (i and morphs[i - 1].end == m.start and morphs[i - 1].tag in NOUN_TAGS):
-            # standing alone: '셋' in an unknown '…셋' compound is 'set'
-            key = NATIVE_NUMBERS[m.form]
-        if key is not None:
-            pending_prefix = None
-            prev_noun = False
-            units.append(_new_tuple(Unit, (key, m.start, m.end, i, i)))
-            continue
+        if tag in _NUMBER_TAGS:
+            key = None
+            if i + 1 < len(morphs) and morphs[i + 1].tag == "NNB" and morphs[i + 1].form in COUNTERS:
+                if tag == "MM" and m.form in NATIVE_NUMBERS:
+                    key = NATIVE_NUMBERS[m.form]
+                elif tag == "SN" and m.form == "1":
+                    key = "하나"
+            elif tag == "NR" and m.form in NATIVE_NUMBERS and not (
+                    i and morphs[i - 1].end == m.start and morphs[i - 1].tag in NOUN_TAGS):
+                key = NATIVE_NUMBERS[m.form]  # standing alone: '셋' glued to a noun is 'set' (검증+셋)
+            if key is not None:
+                pending_prefix = None
+                prev_noun = False
+                units.append(_new_tuple(Unit, (key, m.start, m.end, i, i)))
+                continue
         if (tag not in CONTENT_TAGS and not (tag == "MM" and m.form in CONTENT_DETERMINERS)) or i in skip:
             pending_prefix = None
             prev_noun = False
