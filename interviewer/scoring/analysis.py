@@ -296,14 +296,14 @@ PREDICATE_TAGS = {"VV", "VA", "XSV", "XSA", "VCP"}
 
 def negator_host(morphs: tuple[Morph, ...], i: int) -> int:
     """The morpheme a negator negates, or -1: the predicate before 않다/못하다, the one after
-    the adverbs 안/못, the subject noun of 없다/아니다 ('영향이 없다', '0이 아니다'). A noun
+    the adverbs 안/못, the noun of 없다/아니다/없이 ('영향이 없다', '0이 아니다', '셀 상태 없이'). A noun
     with a verb suffix stands for its verb (갱신+되+지 않 -> 갱신)."""
     m = morphs[i]
 
     def noun_of(j: int) -> int:
         return j - 1 if morphs[j].tag in ("XSV", "XSA") and j > 0 else j
 
-    if m.tag == "MAG" and m.form == "없이":  # 'X 없이' is 'without X': it negates the noun before
+    if m.tag in ("VA", "VCN") or m.form == "없이":  # 없다 / 아니다 / 'X 없이': the noun they are said of
         for j in range(i - 1, max(i - 4, -1), -1):
             if morphs[j].tag in ("NNG", "NNP", "NR", "SL", "SN", "XR", "NNB", "NP"):
                 return j
@@ -312,11 +312,6 @@ def negator_host(morphs: tuple[Morph, ...], i: int) -> int:
         for j in range(i + 1, min(i + 4, len(morphs))):
             if morphs[j].tag in PREDICATE_TAGS:
                 return noun_of(j)
-        return -1
-    if m.tag in ("VA", "VCN"):  # 없다 / 아니다: the noun they are said of
-        for j in range(i - 1, max(i - 4, -1), -1):
-            if morphs[j].tag in ("NNG", "NNP", "NR", "SL", "SN", "XR", "NNB", "NP"):
-                return j
         return -1
     for j in range(i - 1, max(i - 5, -1), -1):  # 않다 / 못하다 after '-지'
         if morphs[j].tag in PREDICATE_TAGS or morphs[j].tag in ("NNG", "XR"):

@@ -419,7 +419,7 @@ def match_question(cq: CompiledQuestion, analysis: AnswerAnalysis, glossary: Com
     floor = cq.settings.floor
     gap = cq.max_width - 1
     views: dict[bool, tuple[dict[int, int], int, list]] = {}
-    negations: dict[tuple[int, int], int] = {}  # span_negations by morpheme span, shared by phrases
+    negations: dict[tuple[int, ...], int] = {}  # span_negations by matched morphemes, shared by phrases
     row_start, row_count, row_target = cq.row_start_list, cq.row_count_list, cq.row_target
     # A window counts each phrase word with its best match in the window, so the best match of
     # every word anywhere in the answer bounds the phrase's score from above (summed in word
@@ -541,12 +541,13 @@ def _target_stats(ti, target, cnt, placed, w, essential, seq, analysis, floor, n
         flips = [m[3] < 0 for m in picks].count(True)  # antonyms standing in for words
         if flips == len(picks):
             continue  # only antonyms: '많이' alone says nothing about a '소량 데이터' point
-        if len(picks) > 1 and analysis.case_markers and _argument_of_another(analysis, [seq[p] for p in sorted(spots)]):
+        matched = [seq[p] for p in sorted(spots)]
+        if len(matched) > 1 and analysis.case_markers and _argument_of_another(analysis, matched):
             continue  # a matched noun is another predicate's subject or object
-        a, b = seq[first_u], seq[last_u]
-        span_key = (a.first, b.last, *spots)
+        a, b = matched[0], matched[-1]
+        span_key = (b.last, *(u.first for u in matched))  # morpheme indices: the same in both views
         if span_key not in negations:
-            negations[span_key] = span_negations(analysis, a.first, b.last, [seq[p] for p in spots])
+            negations[span_key] = span_negations(analysis, a.first, b.last, matched)
         negative = (negations[span_key] + flips) % 2 == 1
         span = Span(-neg_score, a.start, b.end, ti)
         if negative == target.negative:
@@ -557,8 +558,6 @@ def _target_stats(ti, target, cnt, placed, w, essential, seq, analysis, floor, n
         if support is not None and conflict is not None:
             break
     return TargetStats(support, conflict)
-
-
 
 
 def _argument_of_another(analysis: AnswerAnalysis, units: list[CUnit]) -> bool:
