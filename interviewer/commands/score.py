@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 
@@ -16,7 +17,7 @@ def add_parser(sub) -> None:
         help=HELP,
         description=HELP + "\n\n예: interviewer score --question seed-sigmoid \"기울기 소실이 생겨요\"\n"
         "    interviewer score --batch answers.jsonl > scores.jsonl",
-        formatter_class=__import__("argparse").RawDescriptionHelpFormatter,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("answer", nargs="?", help="답변 텍스트 (생략하면 표준 입력에서 읽음)")
     p.add_argument("--rubric", metavar="PATH", help="루브릭 파일 또는 디렉터리 (기본: 내장 질문 은행)")
