@@ -3,6 +3,7 @@
     python bench/accuracy.py                 # held-out split (the figure we report)
     python bench/accuracy.py --split dev     # the split we tune on
     python bench/accuracy.py --split all --json
+    python bench/accuracy.py --set contra    # the contradiction probe (see below)
 
 Prints, in one run, precision / recall / F1, the share of labeled contradictions that were
 credited anyway, and recall per answer style, for:
@@ -10,6 +11,13 @@ credited anyway, and recall per answer style, for:
   exact-substring  a key point is covered when one of its phrases occurs verbatim (case-folded)
   partial-ratio    rapidfuzz fuzz.partial_ratio(phrase, answer) >= 80 on the raw text
 The held-out questions (bench/data/split.json) are never used for tuning.
+
+Two labeled sets, split the same way by question:
+  main    bench/data/dev-*.jsonl: 350 answers in nine styles (the figure in the README)
+  contra  bench/data/contra-*.jsonl: 402 answers written to probe polarity, 3 per bank question:
+          two that contradict key points in the point's own words ('negation') and one that
+          uses negation words while being right ('negcorrect'). Written by helpers who saw
+          question-bank.md only, never the rubric or the scorer.
 """
 
 from __future__ import annotations
@@ -28,7 +36,8 @@ from interviewer.evaluate import Prediction, evaluate, load_labels, prediction_o
 from interviewer.rubric import load_rubric  # noqa: E402
 
 DATA = HERE / "data"
-LABEL_FILES = sorted(DATA.glob("dev-*.jsonl"))
+LABEL_SETS = {"main": "dev-*.jsonl", "contra": "contra-*.jsonl"}
+LABEL_FILES = sorted(DATA.glob(LABEL_SETS["main"]))
 PARTIAL_RATIO_CUTOFF = 80
 
 
@@ -75,13 +84,14 @@ def interviewer_predictor(rubric, labels):
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--split", choices=("heldout", "dev", "all"), default="heldout")
+    ap.add_argument("--set", choices=tuple(LABEL_SETS), default="main", help="labeled set (default: main)")
     ap.add_argument("--rubric", default=None, help="rubric path (default: the bundled bank)")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--errors", action="store_true", help="list every false positive / negative (dev split only)")
     args = ap.parse_args(argv)
 
     rubric = load_rubric(args.rubric)
-    labels = split_labels(load_labels(LABEL_FILES, rubric), args.split)
+    labels = split_labels(load_labels(sorted(DATA.glob(LABEL_SETS[args.set])), rubric), args.split)
     if args.errors and args.split != "dev":
         ap.error("--errors is for the dev split: looking at held-out mistakes would tune on them")
     ours, signature = interviewer_predictor(rubric, labels)
@@ -96,14 +106,14 @@ def main(argv=None) -> int:
 
     if args.json:
         print(json.dumps({
-            "split": args.split, "answers": len(labels), "questions": len(questions), "signature": signature,
+            "set": args.set, "split": args.split, "wrongly_flagged": _wrongly_flagged(labels, ours), "answers": len(labels), "questions": len(questions), "signature": signature,
             "systems": {n: {"overall": r.overall.to_json(),
                             "recall_by_style": {s: round(r.by_style[s].recall, 4) for s in styles}}
                         for n, r in reports.items()},
         }, ensure_ascii=False, indent=1))
         return 0
 
-    print(f"split={args.split}  answers={len(labels)}  questions={len(questions)}")
+    print(f"set={args.set}  split={args.split}  answers={len(labels)}  questions={len(questions)}")
     print(f"signature: {signature}\n")
     head = f"{'system':<16} {'P':>6} {'R':>6} {'F1':>6} {'contra→credited':>16}"
     print(head)
@@ -113,7 +123,8 @@ def main(argv=None) -> int:
         cc = f"{o.contradicted_credited}/{o.contradicted} ({o.credited_rate:.1%})"
         print(f"{name:<16} {o.precision:6.3f} {o.recall:6.3f} {o.f1:6.3f} {cc:>16}")
     o = reports["interviewer"].overall
-    print(f"\ninterviewer flagged {o.contradicted_flagged}/{o.contradicted} labeled contradictions as ⚠ contradicted")
+    print(f"\ninterviewer flagged {o.contradicted_flagged}/{o.contradicted} labeled contradictions as ⚠ contradicted, "
+          f"and {_wrongly_flagged(labels, ours)} key points the labels do not call contradicted")
     print("\nrecall by style")
     print(f"{'style':<12}" + "".join(f"{n:>17}" for n in reports))
     for s in styles:
@@ -121,6 +132,12 @@ def main(argv=None) -> int:
     if args.errors:
         _print_errors(rubric, labels, ours)
     return 0
+
+
+def _wrongly_flagged(labels, predict) -> int:
+    """Key points flagged as contradicted that the labels do not call contradicted: telling a
+    user they said the opposite when they did not."""
+    return sum(len(predict(lb).contradicted - lb.contradicted) for lb in labels)
 
 
 def _print_errors(rubric, labels, predict):
