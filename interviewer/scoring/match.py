@@ -30,7 +30,7 @@ from .analysis import CASE_MARKERS, CONTENT_TAGS, ENGLISH_NEGATORS, Analyzer, An
 
 # The matching algorithm's revision, part of every signature: bump it whenever a change to this
 # module or to analysis.py can change a verdict, so that equal signatures mean equal scores.
-MATCHER = "m7"
+MATCHER = "m8"
 
 
 @dataclass(frozen=True)
@@ -611,6 +611,8 @@ def span_negations(analysis: AnswerAnalysis, first: int, last: int, matched=None
         if first <= host <= last and (matched is None or any(u.first <= host <= u.last for u in matched)):
             return False  # the span's own words
         m = morphs[host]
+        if m.tag == "NNB" and host and morphs[host - 1].tag in ("SN", "NR", "MM"):
+            return True  # a count: '한 번만이 아니라 세 번' denies 한 번
         return m.tag in CONTENT_TAGS and _lemma_key(m) not in LIGHT_KEYS
 
     # '아니다' negates its whole complement ('전체 평균 같은 개념도 아니고요'), whatever its head noun.

@@ -61,3 +61,32 @@ def test_a_ni_myeon_after_a_noun_is_or(scorer, analyzer):
 ])
 def test_a_subject_or_object_belongs_to_its_own_predicate(scorer, answer, kp, expected):
     assert verdict(scorer, answer, kp) == expected
+
+
+@pytest.mark.parametrize("answer,kp,expected", [
+    # '-게 V지 않다' and '많이 안 V' deny the manner, not the verb
+    ("학습률을 크게 잡지 않아요", "small-lr", "covered"),
+    ("학습률을 크게 잡아요", "small-lr", "contradicted"),
+    ("학습률을 작게 잡지 않아요", "small-lr", "contradicted"),
+    ("메모리가 많이 안 들어요", "low-memory", "covered"),
+    ("메모리가 많이 들지 않아요", "low-memory", "covered"),
+    ("메모리가 많이 들어요", "low-memory", "contradicted"),
+])
+def test_negated_manner_adverb(scorer, answer, kp, expected):
+    assert verdict(scorer, answer, kp) == expected
+
+
+@pytest.mark.parametrize("answer,expected", [
+    ("활성화 메모리는 여기 포함 안 돼요", "covered"),  # 포함 is denied, not the memory
+    ("활성화 메모리는 안 생겨요", "contradicted"),
+])
+def test_verbal_noun_before_an_doeda(scorer, answer, expected):
+    assert verdict(scorer, answer, "activation-memory") == expected
+
+
+@pytest.mark.parametrize("answer,expected", [
+    ("층마다 비선형도 한 번만이 아니라 세 번 들어가요", "covered"),  # the count is denied
+    ("층마다 비선형이 아니라 선형이에요", "contradicted"),
+])
+def test_denied_count(scorer, answer, expected):
+    assert verdict(scorer, answer, "nonlinear-layers") == expected
