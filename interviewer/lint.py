@@ -46,6 +46,8 @@ CODES: dict[str, tuple[str, str]] = {
     "generic-phrase": ("warning", "a phrase matches more than the allowed share of unrelated answers"),
     "redundant-phrase": ("warning", "a phrase has the same content words as another phrase of its key point"),
     "long-phrase": ("warning", "a phrase has more content words than a spoken answer usually repeats"),
+    "like-reading": ("warning", "'같은' right after a noun reads as 'like' and is dropped ('exp 같은 연산'), "
+                     "so a phrase meant as 'the same' loses that word"),
     "few-phrases": ("warning", "a key point has fewer than 2 phrases"),
     "no-hint": ("warning", "a key point has no hint"),
     "no-examples": ("warning", "a key point lacks a positive or a negative example"),
@@ -587,6 +589,24 @@ def _phrase_checks(sources: Sources, scorer, settings: LintSettings) -> list[Fin
                                    f"{len(t.keys)} content words (at most {settings.long_phrase}); an answer must "
                                    f"say nearly all of them close together"))
         out += _shared(q, place, targets)
+    out += _like_readings(sources, scorer, questions)
+    return out
+
+
+def _like_readings(sources: Sources, scorer, questions) -> list[Finding]:
+    from .scoring.analysis import NOUN_TAGS
+
+    found = [(q, owner, i, j, p) for q in questions for owner, i, phrases in _owners(q)
+             for j, p in enumerate(phrases) if "같" in p]
+    out = []
+    for (q, owner, i, j, p), a in zip(found, scorer.analyze_many([f[4] for f in found])):
+        ms = a.morphs
+        k = next((k for k, m in enumerate(ms) if m.tag == "VA" and m.lemma == "같다" and k and ms[k - 1].tag in NOUN_TAGS), 0)
+        if k:
+            place = sources.place(q)
+            out.append(finding(place.file, place.line(_FIELD[owner], i, "phrases", j), "like-reading",
+                               f"phrase '{p}' of {_owner_name(q, owner, i)} of '{q.id}': '{ms[k - 1].form} 같-' reads "
+                               f"as 'like {ms[k - 1].form}' and drops '같-'; for 'the same' write '동일'"))
     return out
 
 
