@@ -49,6 +49,8 @@ def test_each_defect_is_one_exact_finding(defects_report):
         "(also at line 3)",
         f"{d}/empty-phrase.yaml:18: error: empty-phrase: phrase '그리고' of key point 'salt' of 'empty-phrase' "
         "has no content words after analysis; it never matches",
+        f"{d}/like-reading.yaml:18: warning: like-reading: phrase '배추 포기 같은 양념' of key point 'even' of "
+        "'like-reading': '포기 같-' reads as 'like 포기' and drops '같-'; for 'the same' write '동일'",
         f"{d}/long-phrase.yaml:11: warning: long-phrase: phrase '배추 속 유산균이 당을 분해해 젖산을 만들어 시큼해짐' "
         "of key point 'lactic' of 'long-phrase' has 7 content words (at most 5); an answer must say nearly all "
         "of them close together",
@@ -71,11 +73,11 @@ def test_each_defect_is_one_exact_finding(defects_report):
     ]
     # All defect questions share one tag, so there is no unrelated text to measure phrases on.
     assert defects_report.notes == (
-        "generic-phrase not measured for 7 questions with fewer than 10 unrelated answers: duplicate-question, "
-        "empty-phrase, long-phrase, quality, redundant-phrase, … (+2)",
+        "generic-phrase not measured for 8 questions with fewer than 10 unrelated answers: duplicate-question, "
+        "empty-phrase, like-reading, long-phrase, quality, … (+3)",
     )
-    assert (len(defects_report.errors), len(defects_report.warnings)) == (9, 6)
-    assert (defects_report.files, defects_report.questions, defects_report.key_points) == (12, 7, 14)
+    assert (len(defects_report.errors), len(defects_report.warnings)) == (9, 7)
+    assert (defects_report.files, defects_report.questions, defects_report.key_points) == (13, 8, 16)
 
 
 def test_every_code_has_a_fixture(defects_report, analyzer):
