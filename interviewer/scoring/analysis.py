@@ -264,7 +264,7 @@ def normalize(text: str, morphs: Iterable[Morph]) -> AnswerAnalysis:
             # '-면 안 되다' (must not): the negation belongs to the clause before '면'.
             if not (m.form in ("면", "으면") and i < last and morphs[i + 1].form == "안"):
                 boundaries.append(i)
-            if tag in _SENTENCE_END_TAGS:
+            if tag in _SENTENCE_END_TAGS and m.form != "/":  # 'γ/β', 'train/val': a slash joins words
                 sentence_ends.append(i)
     return AnswerAnalysis(
         text=text,
@@ -433,6 +433,14 @@ class KiwiAnalyzer:
         return self._kiwi
 
 
+# Kiwi reads Greek letters and a few math signs as symbols (SW), which carry no content; an answer
+# written as keywords says 'γ/β', '∇L', 'Var ∝ d_k'. They are read as the words the glossary knows.
+SYMBOL_WORDS = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "η": "eta", "θ": "theta",
+    "λ": "lambda", "μ": "mu", "σ": "sigma", "τ": "tau", "∇": "gradient", "∝": "proportional",
+}
+
+
 def _morphs(tokens, offset: int = 0) -> list[Morph]:
     out = []
     append = out.append
@@ -440,6 +448,8 @@ def _morphs(tokens, offset: int = 0) -> list[Morph]:
         form, tag, start = t.form, t.tag, offset + t.start
         if "-" in tag:  # irregular conjugation: 'VV-R' -> 'VV'
             tag = tag.split("-", 1)[0]
+        elif tag == "SW" and form in SYMBOL_WORDS:
+            form, tag = SYMBOL_WORDS[form], "SL"
         # Only predicates (VV, VA, VX, VCP, VCN) have a lemma of their own ('되' -> '되다');
         # every other token's lemma is its form (and reading it costs time).
         append(_new_tuple(Morph, (form, tag, start, start + t.len, t.lemma if tag[0] == "V" else form)))

@@ -27,6 +27,9 @@ GOLDEN = [
     # negators are not content (they set polarity instead)
     ("출력의 중심이 0이 아니다", ["출력", "중심", "0"]),
     ("학습하지 못한다", ["학습"]),
+    # Greek letters and a few math signs are read as their names (Kiwi tags them as symbols)
+    ("통계 + γ/β", ["통계", "gamma", "beta"]),
+    ("v = βv + ∇L", ["v", "beta", "v", "gradient", "l"]),
     # nothing to keep
     ("음 어 그 뭐 약간 이제", []),
     ("", []),
@@ -63,3 +66,10 @@ def test_set_inside_a_compound_is_not_three(analyzer):
     text = "검증셋에서 평가해요"
     keys = [u.key for u in normalize(text, next(analyzer.morphemes([text]))).units]
     assert "3" not in keys and keys[-1] == "평가"
+
+
+def test_a_slash_does_not_end_a_sentence(analyzer):
+    """'γ/β', 'train/val gap': a slash joins words, so a phrase may match across it."""
+    text = "γ/β로 다시 조정, 그리고 끝."
+    a = normalize(text, next(analyzer.morphemes([text])))
+    assert [a.morphs[i].form for i in a.sentence_ends] == [",", "."]
