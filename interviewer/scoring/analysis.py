@@ -316,6 +316,8 @@ def negator_host(morphs: tuple[Morph, ...], i: int) -> int:
     if m.tag in ("VA", "VCN") or m.form == "없이":  # 없다 / 아니다 / 'X 없이': the noun they are said of
         for j in range(i - 1, max(i - 4, -1), -1):
             if morphs[j].tag in ("NNG", "NNP", "NR", "SL", "SN", "XR", "NNB", "NP"):
+                if morphs[j].form in ("문제", "현상") and j and morphs[j - 1].tag in ("NNG", "NNP", "SL"):
+                    return j - 1  # '포화 문제가 없어요': what is absent is 포화
                 return j
         return -1
     if m.tag == "MAG":  # 안 / 못 before the verb

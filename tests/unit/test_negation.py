@@ -110,3 +110,16 @@ def test_negator_of_an_unmatched_word_inside_the_span(mini_scorer):
     assert kp.covered
     kp = {k.id: k for k in mini_scorer.score("sigmoid-cons", "exp 연산이 없어서 안 느려요").key_points}["slow-exp"]
     assert kp.contradicted
+
+
+@pytest.mark.parametrize("text,host", [
+    ("포화 문제가 없어요", "포화"),  # what is absent is 포화, not the light noun 문제
+    ("과적합 현상이 없어요", "과적합"),
+    ("문제가 없어요", "문제"),  # nothing before it: 문제 itself
+    ("영향이 없어요", "영향"),
+])
+def test_absent_problem_names_its_noun(analyzer, text, host):
+    from interviewer.scoring.analysis import normalize
+
+    a = normalize(text, next(analyzer.morphemes([text])))
+    assert [a.morphs[h].form for h in a.negator_hosts] == [host]
