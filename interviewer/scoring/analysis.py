@@ -306,8 +306,9 @@ def negator_host(morphs: tuple[Morph, ...], i: int) -> int:
     """The morpheme a negator negates, or -1: the predicate before 않다/못하다, the one after
     the adverbs 안/못, the noun of 없다/아니다/없이 ('영향이 없다', '0이 아니다', '셀 상태 없이'). A noun
     with a verb suffix stands for its verb (갱신+되+지 않 -> 갱신), and a verbal noun right before
-    '안 되다/하다' is what is denied ('포함 안 된'). When the verb has a manner adverb ('크게 잡지
-    않고', '많이 안 들어요'), the negator denies the manner, not the verb."""
+    '안 되다/하다' is what is denied ('포함 안 된'), as is the noun before 문제/현상 ('포화 문제가
+    없다'). When the verb has a manner adverb ('크게 잡지 않고', '많이 안 들어요'), the negator denies
+    the manner, not the verb."""
     m = morphs[i]
 
     def noun_of(j: int) -> int:
