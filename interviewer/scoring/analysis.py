@@ -298,10 +298,6 @@ PREDICATE_TAGS = {"VV", "VA", "XSV", "XSA", "VCP"}
 MANNER_ADVERBS = {"많이", "빨리", "자주", "오래", "천천히", "멀리"}
 
 
-def _manner(m: Morph) -> bool:
-    return m.form in MANNER_ADVERBS and m.tag in ("MAG", "NNG")  # Kiwi sometimes tags 많이 NNG
-
-
 def negator_host(morphs: tuple[Morph, ...], i: int) -> int:
     """The morpheme a negator negates, or -1: the predicate before 않다/못하다, the one after
     the adverbs 안/못, the noun of 없다/아니다/없이 ('영향이 없다', '0이 아니다', '셀 상태 없이'). A noun
@@ -322,10 +318,9 @@ def negator_host(morphs: tuple[Morph, ...], i: int) -> int:
                 return j
         return -1
     if m.tag == "MAG":  # 안 / 못 before the verb
-        if i > 1 and _adverbial(morphs, i - 2):
-            return i - 2  # '크게 안 잡아요': what is denied is 크게
-        if i > 0 and _manner(morphs[i - 1]):
-            return i - 1  # '많이 안 들어요'
+        k = _manner_of(morphs, i)
+        if k >= 0:
+            return k  # '크게 안 잡아요', '많이 안 들어요': what is denied is 크게 / 많이
         for j in range(i + 1, min(i + 4, len(morphs))):
             if morphs[j].tag in PREDICATE_TAGS:
                 if j == i + 1 and morphs[j].form in ("되", "하") and i > 0 and morphs[i - 1].tag == "NNG":
@@ -335,18 +330,22 @@ def negator_host(morphs: tuple[Morph, ...], i: int) -> int:
     for j in range(i - 1, max(i - 5, -1), -1):  # 않다 / 못하다 after '-지'
         tag = morphs[j].tag
         if tag in PREDICATE_TAGS or tag in ("NNG", "XR", "VX"):
-            if j > 1 and _adverbial(morphs, j - 2):
-                return j - 2  # '크게 잡지 않고', '적게 들지는 않고': the manner is denied, not the verb
-            if j > 0 and _manner(morphs[j - 1]):
-                return j - 1  # '많이 들지 않아요'
+            k = _manner_of(morphs, j)
+            if k >= 0:
+                return k  # '크게 잡지 않고', '많이 들지 않아요': the manner is denied, not the verb
             if tag != "VX":
                 return noun_of(j)
     return -1
 
 
-def _adverbial(morphs: tuple[Morph, ...], j: int) -> bool:
-    """Is ``j`` an adjective made an adverb by -게 right before a verb ('크게 잡다', '적게 들다')?"""
-    return morphs[j].tag == "VA" and morphs[j + 1].tag == "EC" and morphs[j + 1].form == "게"
+def _manner_of(morphs: tuple[Morph, ...], j: int) -> int:
+    """The manner adverb right before ``j``: an adjective made an adverb by -게 ('크게 잡다',
+    '적게 들다') or one of MANNER_ADVERBS ('많이 들다'); -1 if there is none."""
+    if j > 1 and morphs[j - 2].tag == "VA" and morphs[j - 1].tag == "EC" and morphs[j - 1].form == "게":
+        return j - 2
+    if j > 0 and morphs[j - 1].form in MANNER_ADVERBS and morphs[j - 1].tag in ("MAG", "NNG"):
+        return j - 1  # Kiwi sometimes tags 많이 NNG
+    return -1
 
 
 STEPS = ("morphemes", "fillers", "negation", "clauses", "content", "lemmas")
