@@ -56,6 +56,7 @@ class MatchSettings:
 
 
 COMPOUND_CUTOFF = 0.9  # for joined two-word probes (see CompiledQuestion)
+COMPOUND_PERCENT = float(np.float32(COMPOUND_CUTOFF * 100))  # as compared with cdist's float32 scores
 ANTONYM = 0.999  # similarity of a glossary antonym (stored negated: it flips polarity)
 
 # Content words too common to identify a key point: they may appear in a phrase, but a match
@@ -166,7 +167,7 @@ class CompiledGlossary:
         out: list[CUnit] = []
         i, n = 0, len(units)
         table, single = self._table, self._single
-        keys_of = tuple(u.key for u in units)
+        keys_of = tuple([u.key for u in units])
         while i < n:
             u = units[i]
             key = u.key
@@ -284,7 +285,7 @@ class CompiledQuestion:
         for i, (r, text) in enumerate(zip(probe_rows, probe_strs)):
             rows_of.setdefault((text, i >= n_single), []).append(r)
         self.probe_strs = [text for text, _ in rows_of]
-        self.probe_compound = np.array([compound for _, compound in rows_of], dtype=bool)
+        self.probe_compound_list = [compound for _, compound in rows_of]
         self.probe_rows = [sorted(set(rs)) for rs in rows_of.values()]
         # Targets by (dense, window width): the dense view and the width are per group.
         widths: dict[tuple[bool, int], list[int]] = {}
@@ -374,12 +375,14 @@ def similarity_entries(cq: CompiledQuestion, units: list[CUnit]) -> dict[int, di
         # answer has a few surfaces against hundreds of probes.
         F = process.cdist(surfaces, cq.probe_strs, scorer=fuzz.ratio, score_cutoff=cq.settings.token_cutoff * 100,
                           dtype=np.float32)
-        F[:, cq.probe_compound] *= F[:, cq.probe_compound] >= COMPOUND_CUTOFF * 100
         cols, probes = np.nonzero(F)
         if len(probes):
-            values = (F[cols, probes] / np.float32(100.0)).tolist()
-            probe_rows, probe_strs = cq.probe_rows, cq.probe_strs
-            for pr, c, v in zip(probes.tolist(), cols.tolist(), values):
+            percent = F[cols, probes]
+            values = (percent / np.float32(100.0)).tolist()
+            probe_rows, probe_strs, compound = cq.probe_rows, cq.probe_strs, cq.probe_compound_list
+            for pr, c, v, pc in zip(probes.tolist(), cols.tolist(), values, percent.tolist()):
+                if compound[pr] and pc < COMPOUND_PERCENT:
+                    continue  # a joined two-word probe needs the higher cutoff
                 probe, surface = probe_strs[pr], surfaces[c]
                 if abs(len(probe) - len(surface)) >= 2 and (probe.endswith(surface) or surface.endswith(probe)):
                     continue  # a prefixed word is another word (진양성 ≠ 양성, 비볼록 ≠ 볼록, 안장점 ≠ 장점)
@@ -424,14 +427,14 @@ def match_question(cq: CompiledQuestion, analysis: AnswerAnalysis, glossary: Com
     # A window counts each phrase word with its best match in the window, so the best match of
     # every word anywhere in the answer bounds the phrase's score from above (summed in word
     # order, as _target_stats sums, so that the bound holds in floating point too).
-    row_best = {r: max(map(abs, row.values())) for r, row in entries.items()}
+    # A phrase's rows are consecutive and in word order, and a missing row adds an exact 0.0.
+    totals: dict[int, float] = {}
+    for r in sorted(entries):
+        ti = row_target[r]
+        totals[ti] = totals.get(ti, 0.0) + max(map(abs, entries[r].values()))
     bound: dict[int, float] = {}
-    for ti in {row_target[r] for r in row_best}:
-        start, cnt = row_start[ti], row_count[ti]
-        total = 0.0
-        for k in range(cnt):
-            total += row_best.get(start + k, 0.0)
-        mean = total / cnt
+    for ti, total in totals.items():
+        mean = total / row_count[ti]
         if mean >= floor:
             bound[ti] = mean
     order = sorted(bound, key=lambda ti: (-bound[ti], ti)) if prune else sorted(bound)
