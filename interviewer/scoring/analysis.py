@@ -103,6 +103,8 @@ _FILLER_TAGS = {tag for _, tag in FILLER_WORDS}  # a cheap first test for is_fil
 LIGHT_ADVERBS = {
     "잘", "아주", "매우", "정말", "너무", "조금", "다", "또", "그렇게", "이렇게", "저렇게", "어떻게",
     "왜", "굉장히", "상당히", "특히", "보통", "주로", "그대로", "바로", "이미", "역시", "혹시",
+    # intensifiers: "엄청 단순하다" = "단순하다" (not 가장/제일: "가장 큰" is "최대")
+    "엄청", "꽤", "되게", "무척", "몹시", "대충", "좀", "그냥",
 }
 ENGLISH_NEGATORS = {"not", "never", "cannot", "without", "isn't", "doesn't", "don't", "can't"}
 ENGLISH_STOP = {"a", "an", "the", "of", "to", "in", "on", "for", "is", "are", "and", "or", "by", "be", "it", "as"}
@@ -120,7 +122,7 @@ CONTENT_TAGS = {"NNG", "NNP", "NR", "SL", "SN", "SH", "XR", "VV", "VA", "MAG", "
 NOUN_TAGS = {"NNG", "NNP", "NNB", "NP", "NR", "SL", "SN", "SH", "XSN"}
 CONTENT_DETERMINERS = {"모든", "각", "여러", "온갖", "전"}  # MM that carry meaning (모든 데이터)
 CASE_MARKERS = {"JKS", "JKO"}  # 이/가, 을/를: which noun is a predicate's subject or object
-DROP_SUFFIXES = {"들"}  # plural: 뉴런들 = 뉴런
+DROP_SUFFIXES = {"들", "끼리", "별", "당"}  # 뉴런들 = 뉴런끼리 = 뉴런; 층별 = 층; 샘플당 = 샘플
 # Counted things read as numbers: '게이트 세 개' = '게이트 3개', '셋' = 3; one of something is
 # 하나 (the glossary's 'single' group): '데이터 한 개' = '샘플 1개' = '데이터 하나'.
 NATIVE_NUMBERS = {"한": "하나", "두": "2", "세": "3", "네": "4", "다섯": "5", "여섯": "6",
@@ -443,6 +445,10 @@ SYMBOL_WORDS = {
 }
 
 
+L_DROP_ENDINGS = "ᆫᆯᆸ"  # endings that drop a stem's final ㄹ
+L_VERB_READINGS = {"끌": "끄다"}  # ㄹ-stem lemma -> the stem-without-ㄹ verb meant
+
+
 def _morphs(tokens, offset: int = 0) -> list[Morph]:
     out = []
     append = out.append
@@ -452,6 +458,11 @@ def _morphs(tokens, offset: int = 0) -> list[Morph]:
             tag = tag.split("-", 1)[0]
         elif tag == "SW" and form in SYMBOL_WORDS:
             form, tag = SYMBOL_WORDS[form], "SL"
+        elif form[0] in L_DROP_ENDINGS and out and out[-1].form in L_VERB_READINGS and out[-1].tag == "VV":
+            # '끈다' is 끄+ㄴ다 or 끌+ㄴ다 (ㄹ drops before ㄴ/ㄹ/ㅂ); Kiwi sometimes picks 끌다 ('뉴런을
+            # 무작위로 끈다'), which an answer about networks does not mean.
+            prev = out[-1]
+            out[-1] = _new_tuple(Morph, (L_VERB_READINGS[prev.form][:-1], "VV", prev.start, prev.end, L_VERB_READINGS[prev.form]))
         # Only predicates (VV, VA, VX, VCP, VCN) have a lemma of their own ('되' -> '되다');
         # every other token's lemma is its form (and reading it costs time).
         append(_new_tuple(Morph, (form, tag, start, start + t.len, t.lemma if tag[0] == "V" else form)))

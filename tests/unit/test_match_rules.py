@@ -90,3 +90,12 @@ def test_verbal_noun_before_an_doeda(scorer, answer, expected):
 ])
 def test_denied_count(scorer, answer, expected):
     assert verdict(scorer, answer, "nonlinear-layers") == expected
+
+
+@pytest.mark.parametrize("answer,expected", [
+    ("손실로 가중치를 갱신해요", "covered"),  # '쓰이다' is as light as '쓰다': a phrase need not be echoed
+    ("손실은 가중치 갱신에 쓰여요", "covered"),
+    ("가중치 갱신에 쓰여요", "missed"),  # what is used is still part of the phrase
+])
+def test_a_light_passive_verb_is_not_a_phrase_word(scorer, answer, expected):
+    assert verdict(scorer, answer, "loss-used") == expected

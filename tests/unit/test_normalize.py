@@ -22,8 +22,16 @@ GOLDEN = [
     ("샘플 1개 오차", ["샘플", "하나", "오차"]),
     ("한 번 더 계산", ["더", "계산"]),  # 한 번 (once) is not a count of things
     ("게이트가 셋이에요", ["게이트", "3"]),
-    # plural -들 is dropped
+    # plural -들, and -끼리 / -별 / -당, are dropped: the noun is the word
     ("뉴런들이 죽어요", ["뉴런", "죽"]),
+    ("뉴런끼리 연결", ["뉴런", "연결"]),
+    ("층별로 샘플당 손실", ["층", "샘플", "손실"]),
+    # intensifiers are not content ('엄청 단순' says 단순); superlatives are ('가장 큰' is the maximum)
+    ("엄청 단순하고 좀 빨라요", ["단순", "빠르"]),
+    ("분산이 가장 큰 방향", ["분산", "가장", "크", "방향"]),
+    # '끈다' is 끄다 + ㄴ다, not 끌다 (Kiwi reads it either way)
+    ("뉴런을 무작위로 끈다", ["뉴런", "무작위", "끄"]),
+    ("수레를 끌고 가요", ["수레", "끌", "가"]),  # ... and 끌고 stays 끌다
     # negators are not content (they set polarity instead)
     ("출력의 중심이 0이 아니다", ["출력", "중심", "0"]),
     ("학습하지 못한다", ["학습"]),
