@@ -30,7 +30,7 @@ from .analysis import CASE_MARKERS, CONTENT_TAGS, ENGLISH_NEGATORS, Analyzer, An
 
 # The matching algorithm's revision, part of every signature: bump it whenever a change to this
 # module or to analysis.py can change a verdict, so that equal signatures mean equal scores.
-MATCHER = "m11"
+MATCHER = "m12"
 
 
 @dataclass(frozen=True)
@@ -135,6 +135,7 @@ class CompiledGlossary:
         self.owner: dict[tuple[str, ...], str] = {}  # term units -> group (first wins)
         surfaces: dict[str, set[str]] = {}
         self.skipped: list[tuple[str, str, str]] = []  # (group, term, why) for lint
+        self._terms_of: dict[tuple[str, tuple[str, ...]], list[str]] = {}  # usable terms by reading
         for (gid, term), a in zip(terms, analyses):
             keys = tuple(u.key for u in a.units)
             if _is_verb_term(term) and any(m.tag == "VCP" for m in a.morphs):
@@ -148,13 +149,28 @@ class CompiledGlossary:
             if keys in self.owner:
                 if self.owner[keys] != gid:
                     self.skipped.append((gid, term, f"reads as {' '.join(keys)}, already a term of {self.owner[keys]}"))
+                else:
+                    self._terms_of[(gid, keys)].append(term)
                 continue
             self.owner[keys] = gid
+            self._terms_of[(gid, keys)] = [term]
             self._table.setdefault(keys[0], []).append((keys, gid))
             if len(keys) == 1:
                 surfaces.setdefault(gid, set()).add(jamo(keys[0]))
         for entries in self._table.values():
             entries.sort(key=lambda e: -len(e[0]))
+        # Kiwi splits some multi-word Hangul terms differently in an answer than alone ('리키
+        # 렐루를' -> 리+키+렐루, '경사 하강을' -> 경사+하+강): such terms are also found by their
+        # letters, spaces ignored, over whole units (see canonical).
+        self._spelled: dict[str, str] = {}
+        self._spelled_prefixes: set[str] = set()
+        for keys, gid in self.owner.items():
+            if len(keys) > 1:
+                for term in self._terms_of.get((gid, keys), ()):
+                    compact = term.replace(" ", "")
+                    if len(compact) >= 3 and all("가" <= ch <= "힣" for ch in compact):
+                        self._spelled.setdefault(compact, gid)
+                        self._spelled_prefixes.update(compact[:i] for i in range(1, len(compact) + 1))
         self._single = {keys[0]: gid for keys, gid in self.owner.items() if len(keys) == 1}
         self.surfaces = {g: tuple(sorted(s)) for g, s in surfaces.items()}
         self.antonyms: dict[str, set[str]] = {}
@@ -162,16 +178,27 @@ class CompiledGlossary:
             self.antonyms.setdefault("@" + a, set()).add("@" + b)
             self.antonyms.setdefault("@" + b, set()).add("@" + a)
 
-    def canonical(self, units: tuple[Unit, ...]) -> list[CUnit]:
+    def canonical(self, units: tuple[Unit, ...], text: str = "") -> list[CUnit]:
         """Units with glossary terms replaced by their group ('@gradient'), longest term first.
-        A unit that starts no term is looked up once more by its verb stem (빠름 -> 빠르)."""
+        A unit that starts no term is looked up once more by its verb stem (빠름 -> 빠르).
+        With the units' ``text``, a multi-word Hangul term is also found by its letters over
+        whole units (spaces ignored, nothing between them), however Kiwi split it."""
         out: list[CUnit] = []
         i, n = 0, len(units)
         table, single = self._table, self._single
         keys_of = tuple([u.key for u in units])
+        prefixes = self._spelled_prefixes if text else ()
         while i < n:
             u = units[i]
             key = u.key
+            if text[u.start:u.end] in prefixes:
+                spelled = self._spelled_at(units, i, text)
+                if spelled is not None:
+                    k, gid = spelled
+                    last = units[i + k - 1]
+                    out.append(_new_tuple(CUnit, ("@" + gid, "", u.start, last.end, u.first, last.last)))
+                    i += k
+                    continue
             entries = table.get(key)
             if entries is None:
                 gid = single.get(_verb_stem(key))
@@ -192,6 +219,27 @@ class CompiledGlossary:
                 out.append(_new_tuple(CUnit, (key, jamo(key), u.start, u.end, u.first, u.last)))
                 i += 1
         return out
+
+
+    def _spelled_at(self, units, i: int, text: str) -> tuple[int, str] | None:
+        """(units spanned, group) of the longest spelled term starting at unit ``i`` that spans
+        more units than the unit-by-unit lookup would take, or None."""
+        best = None
+        start, prefixes, spelled = units[i].start, self._spelled_prefixes, self._spelled
+        for m in range(i + 1, min(i + 6, len(units))):
+            compact = text[start:units[m].end].replace(" ", "")
+            if compact not in prefixes:
+                break
+            gid = spelled.get(compact)
+            if gid is not None:
+                best = (m - i + 1, gid)
+        if best is None:
+            return None
+        entries = self._table.get(units[i].key, ())
+        keys_of = tuple(u.key for u in units[i:i + best[0]])
+        if any(keys_of[:len(keys)] == keys and len(keys) >= best[0] for keys, _ in entries):
+            return None  # the unit lookup finds a term at least as long
+        return best
 
 
 def _is_verb_term(term: str) -> bool:
@@ -301,7 +349,7 @@ class CompiledQuestion:
 
 def compile_phrase(text: str, analysis: AnswerAnalysis, glossary: CompiledGlossary, owner: str, index: int,
                    expanded_from: str | None = None) -> Target | None:
-    units = glossary.canonical(analysis.units)
+    units = glossary.canonical(analysis.units, analysis.text)
     if not units:
         return None
     keys = tuple(u.key for u in units)
@@ -413,7 +461,7 @@ def match_question(cq: CompiledQuestion, analysis: AnswerAnalysis, glossary: Com
     any threshold (its support is lower, and a conflict lower than the point's support never
     counts), so scoring prunes; lint and ``--explain`` read every phrase's own statistics and
     don't."""
-    units = glossary.canonical(analysis.units)
+    units = glossary.canonical(analysis.units, analysis.text)
     targets = cq.targets
     empty = TargetStats(None, None)
     stats: list[TargetStats] = [empty] * len(targets)

@@ -99,3 +99,13 @@ def test_denied_count(scorer, answer, expected):
 ])
 def test_a_light_passive_verb_is_not_a_phrase_word(scorer, answer, expected):
     assert verdict(scorer, answer, "loss-used") == expected
+
+
+@pytest.mark.parametrize("answer,kp,expected", [
+    # Kiwi splits these terms in an answer (리+키+렐루, 경사+하+강); their letters still match
+    ("음 리키 렐루를 쓰는 게 좋아요", "leaky", "covered"),
+    ("음 경사 하강을 쓰는 게 좋아요", "gd", "covered"),
+    ("경사하강을 반복해요", "gd", "covered"),
+])
+def test_a_glossary_term_is_found_by_its_letters(scorer, answer, kp, expected):
+    assert verdict(scorer, answer, kp) == expected
