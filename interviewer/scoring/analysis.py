@@ -177,6 +177,10 @@ def _lemma_key(m: Morph) -> str:
 _new_tuple = tuple.__new__
 
 
+L_DROP_ENDINGS = "ᆫᆯᆸ"  # endings that drop a stem's final ㄹ
+L_VERB_READINGS = {"끌": "끄"}  # an ㄹ-stem Kiwi may pick -> the stem meant (before those endings)
+
+
 def content_units(morphs: tuple[Morph, ...], skip: set[int]) -> list[Unit]:
     """The ``content`` and ``lemmas`` steps: content morphemes as units, affixes merged.
     ``skip``: indices of fillers and negators (marked by :func:`normalize`), never content."""
@@ -226,6 +230,10 @@ def content_units(morphs: tuple[Morph, ...], skip: set[int]) -> list[Unit]:
         key = _lemma_key(m)
         if tag == "SL" and key in ENGLISH_STOP:
             continue
+        if tag == "VV" and key in L_VERB_READINGS and i + 1 < len(morphs) and morphs[i + 1].form[:1] in L_DROP_ENDINGS:
+            # '끈다' is 끄+ㄴ다 or 끌+ㄴ다 (ㄹ drops before ㄴ/ㄹ/ㅂ); Kiwi sometimes picks 끌다 ('뉴런을
+            # 무작위로 끈다'), which an answer about networks does not mean.
+            key = L_VERB_READINGS[key]
         start, first = m.start, i
         if pending_prefix is not None and pending_prefix.end == m.start and tag in ("NNG", "NNP", "XR"):
             key = pending_prefix.form + key
@@ -445,10 +453,6 @@ SYMBOL_WORDS = {
 }
 
 
-L_DROP_ENDINGS = "ᆫᆯᆸ"  # endings that drop a stem's final ㄹ
-L_VERB_READINGS = {"끌": "끄다"}  # ㄹ-stem lemma -> the stem-without-ㄹ verb meant
-
-
 def _morphs(tokens, offset: int = 0) -> list[Morph]:
     out = []
     append = out.append
@@ -458,11 +462,6 @@ def _morphs(tokens, offset: int = 0) -> list[Morph]:
             tag = tag.split("-", 1)[0]
         elif tag == "SW" and form in SYMBOL_WORDS:
             form, tag = SYMBOL_WORDS[form], "SL"
-        elif form[0] in L_DROP_ENDINGS and out and out[-1].form in L_VERB_READINGS and out[-1].tag == "VV":
-            # '끈다' is 끄+ㄴ다 or 끌+ㄴ다 (ㄹ drops before ㄴ/ㄹ/ㅂ); Kiwi sometimes picks 끌다 ('뉴런을
-            # 무작위로 끈다'), which an answer about networks does not mean.
-            prev = out[-1]
-            out[-1] = _new_tuple(Morph, (L_VERB_READINGS[prev.form][:-1], "VV", prev.start, prev.end, L_VERB_READINGS[prev.form]))
         # Only predicates (VV, VA, VX, VCP, VCN) have a lemma of their own ('되' -> '되다');
         # every other token's lemma is its form (and reading it costs time).
         append(_new_tuple(Morph, (form, tag, start, start + t.len, t.lemma if tag[0] == "V" else form)))
