@@ -27,7 +27,8 @@ def render_explain(scorer, analysis, match: QuestionMatch, result: ScoreResult) 
         for target, st in rows[:3]:
             sup = f"support {st.support.score:.2f} \"{match.text[st.support.start:st.support.end]}\"" if st.support else "support -"
             con = f"conflict {st.conflict.score:.2f} \"{match.text[st.conflict.start:st.conflict.end]}\"" if st.conflict else "conflict -"
-            via = f" (via concept {target.expanded_from})" if target.expanded_from else ""
+            origin = target.expanded_from
+            via = "" if not origin else f" (via {origin})" if origin.startswith("bank ") else f" (via concept {origin})"
             neg = " [negative phrase]" if target.negative else ""
             lines.append(f"    \"{target.text}\"{neg}{via} -> {' '.join(target.keys)}: {sup}; {con}")
     for m in result.misconceptions:

@@ -6,11 +6,12 @@ is deterministic: the same signature and the same answer give the same result.
 
 from __future__ import annotations
 
-from collections import deque
+from collections import Counter, deque
+from pathlib import Path
 from typing import Iterable, Iterator
 
 from .. import __version__
-from ..rubric import Question, Rubric
+from ..rubric import Question, Rubric, bank_dir, load_rubric
 from .aggregate import ScoreResult, aggregate
 from .analysis import Analyzer, AnswerAnalysis, normalize
 from .match import (
@@ -48,10 +49,17 @@ class Scorer:
         self.glossary = CompiledGlossary(rubric.glossary, analyzer)
         self._compiled: dict[str, CompiledQuestion] = {}
         self._concepts = self._compile_concepts()
+        # A rubric outside the bundled bank borrows the bank's phrases (see _bank_phrases).
+        bank = bank_dir().resolve()
+        outside = any(bank not in Path(f).resolve().parents for f in rubric.files)
+        self._bank = load_rubric() if outside else None
+        self._bank_index: dict | None = None
+        self._bank_questions: dict[tuple, set[str]] = {}  # phrase signature -> bank questions saying it
         self.signature = "|".join(
             (
                 f"interviewer-{__version__}",
                 f"rubric-{rubric.digest}",
+                *([f"bank-{self._bank.digest}"] if self._bank else []),
                 analyzer.name,
                 f"rapidfuzz-{rapidfuzz.__version__}",
                 self.settings.describe(),
@@ -87,6 +95,26 @@ class Scorer:
                 index.setdefault((content_signature(t), t.negative), (c.id, list(c.phrases)))
         return index
 
+    def _bank_phrases(self) -> dict[tuple, tuple[str, str, list[str]]]:
+        """(phrase words, polarity) -> (bank question, key point, its phrases): what a rubric outside the
+        bank borrows. When one of its phrases says exactly what a phrase of the bank says (the
+        same content words and polarity, two words or more) and only one bank key point says it,
+        that key point's other phrases are tried too: the bank knows how answers put it. Built
+        on first use; empty for the bank itself, whose phrases would only find themselves."""
+        if self._bank_index is None:
+            owners: dict[tuple, dict[tuple[str, str], list[str]]] = {}
+            if self._bank is not None:
+                items = [((q.id, kp.id), kp, p) for q in self._bank.questions for kp in q.key_points
+                         for p in kp.phrases]
+                for (name, kp, p), a in zip(items, self.analyze_many(p for _, _, p in items)):
+                    t = compile_phrase(p, a, self.glossary, "kp", 0)
+                    if t is not None and len(t.keys) >= 2:
+                        owners.setdefault((content_signature(t), t.negative), {})[name] = list(kp.phrases)
+            self._bank_index = {sig: (*name, phrases) for sig, kps in owners.items() if len(kps) == 1
+                                for name, phrases in kps.items()}
+            self._bank_questions = {sig: {qid for qid, _ in kps} for sig, kps in owners.items()}
+        return self._bank_index
+
     def compiled(self, question: Question) -> CompiledQuestion:
         cq = self._compiled.get(question.id)
         if cq is None:
@@ -103,6 +131,8 @@ class Scorer:
         queue = list(items)
         analyses = dict(zip([p for _, _, p, _ in queue], self.analyze_many(p for _, _, p, _ in queue)))
         expansions = []
+        borrowable = []  # (kp index, its phrase's word count, bank question, key point, phrases)
+        votes: Counter[str] = Counter()  # bank questions that say this question's phrases
         for owner, idx, text, origin in queue:
             t = compile_phrase(text, analyses[text], self.glossary, owner, idx, origin)
             if t is None:
@@ -112,10 +142,24 @@ class Scorer:
                 continue
             seen.add(ident)
             targets.append(t)
-            concept = self._concepts.get((content_signature(t), t.negative)) if owner == "kp" else None
+            concept = None
+            if owner == "kp":
+                signature = (content_signature(t), t.negative)
+                concept = self._concepts.get(signature)
+                if self._bank is not None:
+                    bank = self._bank_phrases()
+                    votes.update(self._bank_questions.get(signature, ()))
+                    if concept is None and signature in bank:
+                        borrowable.append((idx, len(t.keys), *bank[signature]))
             if concept:
                 cid, phrases = concept
                 expansions += [(owner, idx, p, cid, len(t.keys)) for p in phrases if p != text]
+        # Borrow only from the bank question(s) sharing the most phrases with this question: one
+        # phrase shared with a question on another subject ('빠른 수렴' of Newton's method, in a
+        # question on sigmoid) does not bring that subject's phrases along.
+        most = max(votes.values(), default=0)
+        expansions += [("kp", idx, p, f"bank {qid}/{kpid}", n) for idx, n, qid, kpid, phrases in borrowable
+                       if votes[qid] == most for p in phrases]
         if expansions:
             new = [p for _, _, p, _, _ in expansions if p not in analyses]
             analyses.update(zip(new, self.analyze_many(new)))
@@ -127,6 +171,14 @@ class Scorer:
                 if ident not in seen:
                     seen.add(ident)
                     targets.append(t)
+        if borrowable:
+            # A borrowed phrase that another key point (or misconception) of this question also
+            # says would blur the two: it is dropped.
+            says: dict[tuple, set[tuple[str, int]]] = {}
+            for t in targets:
+                says.setdefault((t.keys, t.negative), set()).add((t.owner, t.index))
+            targets = [t for t in targets if not (t.expanded_from or "").startswith("bank ")
+                       or len(says[(t.keys, t.negative)]) == 1]
         return targets
 
     # -- scoring ---------------------------------------------------------------------------
