@@ -220,7 +220,6 @@ class CompiledGlossary:
                 i += 1
         return out
 
-
     def _spelled_at(self, units, i: int, text: str) -> tuple[int, str] | None:
         """(units spanned, group) of the longest spelled term starting at unit ``i`` that spans
         more units than the unit-by-unit lookup would take, or None."""
@@ -235,10 +234,9 @@ class CompiledGlossary:
                 best = (m - i + 1, gid)
         if best is None:
             return None
-        entries = self._table.get(units[i].key, ())
-        keys_of = tuple(u.key for u in units[i:i + best[0]])
-        if any(keys_of[:len(keys)] == keys and len(keys) >= best[0] for keys, _ in entries):
-            return None  # the unit lookup finds a term at least as long
+        for keys, _ in self._table.get(units[i].key, ()):
+            if len(keys) >= best[0] and tuple(u.key for u in units[i:i + len(keys)]) == keys:
+                return None  # the unit lookup finds a term at least as long
         return best
 
 
