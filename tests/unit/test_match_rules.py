@@ -109,3 +109,14 @@ def test_a_light_passive_verb_is_not_a_phrase_word(scorer, answer, expected):
 ])
 def test_a_glossary_term_is_found_by_its_letters(scorer, answer, kp, expected):
     assert verdict(scorer, answer, kp) == expected
+
+
+@pytest.mark.parametrize("answer,kp,expected", [
+    ("비선형인데 제일 simple해요", "simplest", "covered"),  # 가장 = 제일 = 젤
+    ("비선형이고 젤 단순해요", "simplest", "covered"),
+    ("비선형이고 단순해요", "simplest", "missed"),  # the superlative is part of the phrase
+    ("지표는 가중치 업데이트에 영향이 없어요", "no-effect", "covered"),  # '영향을 미치다' is 영향
+    ("지표도 가중치 업데이트에 영향을 미쳐요", "no-effect", "contradicted"),
+])
+def test_superlatives_and_light_collocations(scorer, answer, kp, expected):
+    assert verdict(scorer, answer, kp) == expected
