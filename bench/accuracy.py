@@ -91,7 +91,11 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
 
     rubric = load_rubric(args.rubric)
-    labels = split_labels(load_labels(sorted(DATA.glob(LABEL_SETS[args.set])), rubric), args.split)
+    # A rubric of some of the labeled questions (bench/data/outside-c.yaml) is measured on those.
+    labels = split_labels(load_labels(sorted(DATA.glob(LABEL_SETS[args.set])), rubric, only_rubric_questions=True),
+                          args.split)
+    if not labels:
+        ap.error(f"no labeled answers in the {args.split} split are on questions of this rubric")
     if args.errors and args.split != "dev":
         ap.error("--errors is for the dev split: looking at held-out mistakes would tune on them")
     ours, signature = interviewer_predictor(rubric, labels)

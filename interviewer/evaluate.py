@@ -33,7 +33,9 @@ class Label:
             raise InputError(f"{self.source}: key point(s) both covered and contradicted: {', '.join(sorted(both))}")
 
 
-def load_labels(paths: Iterable[str | Path], rubric: Rubric) -> list[Label]:
+def load_labels(paths: Iterable[str | Path], rubric: Rubric, only_rubric_questions: bool = False) -> list[Label]:
+    """Labeled answers, checked against ``rubric``. ``only_rubric_questions``: leave out the
+    answers to questions the rubric does not have (a rubric covering some of a labeled set)."""
     labels: list[Label] = []
     for path in paths:
         path = Path(path)
@@ -56,6 +58,9 @@ def load_labels(paths: Iterable[str | Path], rubric: Rubric) -> list[Label]:
                     print(f"warning: {where}: partial last line skipped", file=sys.stderr)
                     continue
                 raise InputError(f"{where}: invalid JSON: {exc.msg}") from None
+            if only_rubric_questions and isinstance(obj, dict) and isinstance(obj.get("question"), str) \
+                    and obj["question"] not in rubric:
+                continue
             labels.append(_label(obj, where, rubric))
     return labels
 

@@ -328,3 +328,15 @@ def test_transcript_directory_without_transcripts(tmp_path):
     shutil.copy(LABELS, tmp_path / "x.labels.jsonl")
     with pytest.raises(InputError, match="no transcripts"):
         transcript_answers([tmp_path])
+
+
+def test_labels_on_questions_the_rubric_lacks_are_an_error_unless_left_out(tmp_path, rubric):
+    from interviewer.errors import InputError
+
+    path = tmp_path / "labels.jsonl"
+    first = LABELS.read_text(encoding="utf-8").splitlines()[0]
+    other = json.dumps({"question": "nope", "answer": "x", "style": "textbook", "covered": [], "contradicted": []})
+    path.write_text(f"{first}\n{other}\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"labels.jsonl:2: question: unknown question id 'nope'"):
+        load_labels([path], rubric)
+    assert [lb.question for lb in load_labels([path], rubric, only_rubric_questions=True)] == [json.loads(first)["question"]]
