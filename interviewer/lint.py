@@ -523,7 +523,7 @@ def _glossary_checks(sources: Sources, scorer) -> list[Finding]:
             oc, op = seen[ident]
             out.append(finding(c.file, term_line(c.file, "concepts", c.id, j, "phrases"), "glossary-overlap",
                                f"phrase '{p}' of concept '{c.id}' normalises like '{op}' of concept '{oc}' "
-                               f"as [{_keys_text(ident[0])}]; only the first concept is used"))
+                               f"as [{_keys_text(t.keys)}]; only the first concept is used"))
         seen.setdefault(ident, (c.id, p))
     return out
 
@@ -641,7 +641,9 @@ def _shared(q: Question, place: Place, targets) -> list[Finding]:
                 pairs[(first, other)].append((ident, ts))
     out = []
     for (first, other), shared in pairs.items():
-        located = [(_located(q, place, ts, other), _located(q, place, ts, first), ident) for ident, ts in shared]
+        # the words as the phrase says them (the identity is sorted: matching ignores word order)
+        located = [(_located(q, place, ts, other), _located(q, place, ts, first), (ts[0].keys, ident[1]))
+                   for ident, ts in shared]
         own = [x for x in located if x[0][2]]  # prefer a line where the author wrote the phrase
         (line, b, _), (a_line, a, _), ident = (own or located)[0]
         examples = "; ".join(f"{bb} ~ {aa} [{_keys_text(idt[0])}{' (negated)' if idt[1] else ''}]"

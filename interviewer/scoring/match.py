@@ -30,7 +30,7 @@ from .analysis import CASE_MARKERS, CONTENT_TAGS, ENGLISH_NEGATORS, Analyzer, An
 
 # The matching algorithm's revision, part of every signature: bump it whenever a change to this
 # module or to analysis.py can change a verdict, so that equal signatures mean equal scores.
-MATCHER = "m14"
+MATCHER = "m15"
 
 
 @dataclass(frozen=True)
@@ -365,8 +365,9 @@ def compile_phrase(text: str, analysis: AnswerAnalysis, glossary: CompiledGlossa
 
 
 def content_signature(target: Target) -> tuple[str, ...]:
-    """The keys of a phrase, the identity used for concept expansion and lint."""
-    return target.keys
+    """The keys of a phrase in sorted order, the identity used for concept expansion, borrowing
+    and lint: matching is free of word order, so '빠른 연산' and '연산이 빠름' are one phrase."""
+    return tuple(sorted(target.keys))
 
 
 # --- matching ----------------------------------------------------------------------------

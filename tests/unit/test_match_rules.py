@@ -120,3 +120,9 @@ def test_a_glossary_term_is_found_by_its_letters(scorer, answer, kp, expected):
 ])
 def test_superlatives_and_light_collocations(scorer, answer, kp, expected):
     assert verdict(scorer, answer, kp) == expected
+
+
+def test_concepts_ignore_word_order(scorer):
+    # '빠른 연산' says what the glossary concept's '연산이 빠름' says: its paraphrases apply
+    assert verdict(scorer, "렐루는 계산이 가벼워요", "fast-compute") == "covered"
+    assert verdict(scorer, "렐루는 수렴이 빨라요", "fast-compute") == "missed"
