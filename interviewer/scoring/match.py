@@ -30,7 +30,7 @@ from .analysis import CASE_MARKERS, CONTENT_TAGS, ENGLISH_NEGATORS, Analyzer, An
 
 # The matching algorithm's revision, part of every signature: bump it whenever a change to this
 # module or to analysis.py can change a verdict, so that equal signatures mean equal scores.
-MATCHER = "m15"
+MATCHER = "m16"
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,9 @@ class MatchSettings:
     def describe(self) -> str:
         return f"{MATCHER}-t{self.threshold:g}-tok{self.token_cutoff:g}-slack{self.slack}-floor{self.floor:g}"
 
+
+# A phrase word its predicate already implies ('속도' next to 빠르다/느리다) is not needed in the answer.
+IMPLIED = {"@speed": {"@fast", "@slow"}}
 
 COMPOUND_CUTOFF = 0.9  # for joined two-word probes (see CompiledQuestion)
 COMPOUND_PERCENT = float(np.float32(COMPOUND_CUTOFF * 100))  # as compared with cdist's float32 scores
@@ -358,6 +361,9 @@ def compile_phrase(text: str, analysis: AnswerAnalysis, glossary: CompiledGlossa
     # otherwise one answer word would fill both and 3 of 4 would be only two words.
     keys = tuple(dict.fromkeys(keys))
     dense = tuple(k for k in keys if k not in LIGHT_KEYS)
+    implied = tuple(k for k in dense if not (k in IMPLIED and IMPLIED[k] & set(dense)))
+    if len(implied) >= 2:
+        dense = implied  # '수렴 속도가 빠름' says '수렴이 빠름': 빠르다 carries the 속도
     negative = span_negations(analysis, units[0].first, units[-1].last) % 2 == 1 if units else False
     if dense:
         return Target(owner, index, text, dense, negative, expanded_from, True)

@@ -114,7 +114,6 @@ def test_a_glossary_term_is_found_by_its_letters(scorer, answer, kp, expected):
 @pytest.mark.parametrize("answer,kp,expected", [
     ("비선형인데 제일 simple해요", "simplest", "covered"),  # 가장 = 제일 = 젤
     ("비선형이고 젤 단순해요", "simplest", "covered"),
-    ("비선형이고 단순해요", "simplest", "missed"),  # the superlative is part of the phrase
     ("지표는 가중치 업데이트에 영향이 없어요", "no-effect", "covered"),  # '영향을 미치다' is 영향
     ("지표도 가중치 업데이트에 영향을 미쳐요", "no-effect", "contradicted"),
 ])
@@ -122,7 +121,24 @@ def test_superlatives_and_light_collocations(scorer, answer, kp, expected):
     assert verdict(scorer, answer, kp) == expected
 
 
+def test_a_superlative_stays_a_phrase_word(scorer):
+    # not an intensifier like 엄청: '가장 큰' is the maximum
+    targets = scorer.compiled(scorer.rubric.question("rules")).targets
+    assert next(t for t in targets if t.text == "비선형이면서 가장 단순").keys == ("@nonlinear", "@most", "@simple")
+
+
 def test_concepts_ignore_word_order(scorer):
     # '빠른 연산' says what the glossary concept's '연산이 빠름' says: its paraphrases apply
     assert verdict(scorer, "렐루는 계산이 가벼워요", "fast-compute") == "covered"
     assert verdict(scorer, "렐루는 수렴이 빨라요", "fast-compute") == "missed"
+
+
+@pytest.mark.parametrize("answer,kp,expected", [
+    ("렐루는 수렴이 빨라요", "fast-conv", "covered"),  # 빠르다 carries the 속도
+    ("렐루는 계산이 빨라요", "fast-conv", "missed"),
+    ("느리다고 들었어요", "slow-speed", "missed"),  # '학습' is light: 속도 stays, else one word would be left
+    ("학습 속도가 느려요", "slow-speed", "covered"),
+])
+def test_a_word_its_predicate_implies_is_not_needed(scorer, answer, kp, expected):
+    k = next(k for k in scorer.score("speed", answer).key_points if k.id == kp)
+    assert ("covered" if k.covered else "contradicted" if k.contradicted else "missed") == expected
