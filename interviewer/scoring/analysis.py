@@ -103,8 +103,8 @@ _FILLER_TAGS = {tag for _, tag in FILLER_WORDS}  # a cheap first test for is_fil
 LIGHT_ADVERBS = {
     "잘", "아주", "매우", "정말", "너무", "조금", "다", "또", "그렇게", "이렇게", "저렇게", "어떻게",
     "왜", "굉장히", "상당히", "특히", "보통", "주로", "그대로", "바로", "이미", "역시", "혹시",
-    # intensifiers: "엄청 단순하다" = "단순하다" (not 가장/제일: "가장 큰" is "최대")
-    "엄청", "꽤", "되게", "무척", "몹시", "대충", "좀", "그냥",
+    # intensifiers: "엄청 단순하다" = "단순하다" (not 가장/제일: "가장 큰" is "최대"; 좀/그냥/되게 are fillers)
+    "엄청", "꽤", "무척", "몹시", "대충",
 }
 ENGLISH_NEGATORS = {"not", "never", "cannot", "without", "isn't", "doesn't", "don't", "can't"}
 ENGLISH_STOP = {"a", "an", "the", "of", "to", "in", "on", "for", "is", "are", "and", "or", "by", "be", "it", "as"}

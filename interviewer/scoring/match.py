@@ -138,7 +138,11 @@ class CompiledGlossary:
         self.owner: dict[tuple[str, ...], str] = {}  # term units -> group (first wins)
         surfaces: dict[str, set[str]] = {}
         self.skipped: list[tuple[str, str, str]] = []  # (group, term, why) for lint
-        self._terms_of: dict[tuple[str, tuple[str, ...]], list[str]] = {}  # usable terms by reading
+        # Kiwi splits some multi-word Hangul terms differently in an answer than alone ('리키
+        # 렐루를' -> 리+키+렐루, '경사 하강을' -> 경사+하+강): such terms are also found by their
+        # letters, spaces ignored, over whole units (see canonical).
+        self._spelled: dict[str, str] = {}
+        self._spelled_prefixes: set[str] = set()
         for (gid, term), a in zip(terms, analyses):
             keys = tuple(u.key for u in a.units)
             if _is_verb_term(term) and any(m.tag == "VCP" for m in a.morphs):
@@ -152,28 +156,18 @@ class CompiledGlossary:
             if keys in self.owner:
                 if self.owner[keys] != gid:
                     self.skipped.append((gid, term, f"reads as {' '.join(keys)}, already a term of {self.owner[keys]}"))
-                else:
-                    self._terms_of[(gid, keys)].append(term)
-                continue
-            self.owner[keys] = gid
-            self._terms_of[(gid, keys)] = [term]
-            self._table.setdefault(keys[0], []).append((keys, gid))
-            if len(keys) == 1:
-                surfaces.setdefault(gid, set()).add(jamo(keys[0]))
+                    continue
+            else:
+                self.owner[keys] = gid
+                self._table.setdefault(keys[0], []).append((keys, gid))
+                if len(keys) == 1:
+                    surfaces.setdefault(gid, set()).add(jamo(keys[0]))
+            compact = term.replace(" ", "")
+            if len(keys) > 1 and len(compact) >= 3 and all("가" <= ch <= "힣" for ch in compact):
+                self._spelled.setdefault(compact, gid)
+                self._spelled_prefixes.update(compact[:i] for i in range(1, len(compact) + 1))
         for entries in self._table.values():
             entries.sort(key=lambda e: -len(e[0]))
-        # Kiwi splits some multi-word Hangul terms differently in an answer than alone ('리키
-        # 렐루를' -> 리+키+렐루, '경사 하강을' -> 경사+하+강): such terms are also found by their
-        # letters, spaces ignored, over whole units (see canonical).
-        self._spelled: dict[str, str] = {}
-        self._spelled_prefixes: set[str] = set()
-        for keys, gid in self.owner.items():
-            if len(keys) > 1:
-                for term in self._terms_of.get((gid, keys), ()):
-                    compact = term.replace(" ", "")
-                    if len(compact) >= 3 and all("가" <= ch <= "힣" for ch in compact):
-                        self._spelled.setdefault(compact, gid)
-                        self._spelled_prefixes.update(compact[:i] for i in range(1, len(compact) + 1))
         self._single = {keys[0]: gid for keys, gid in self.owner.items() if len(keys) == 1}
         self.surfaces = {g: tuple(sorted(s)) for g, s in surfaces.items()}
         self.antonyms: dict[str, set[str]] = {}
