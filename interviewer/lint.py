@@ -594,14 +594,14 @@ def _phrase_checks(sources: Sources, scorer, settings: LintSettings) -> list[Fin
 
 
 def _like_readings(sources: Sources, scorer, questions) -> list[Finding]:
-    from .scoring.analysis import NOUN_TAGS
+    from .scoring.analysis import reads_as_like
 
     found = [(q, owner, i, j, p) for q in questions for owner, i, phrases in _owners(q)
              for j, p in enumerate(phrases) if "같" in p]
     out = []
     for (q, owner, i, j, p), a in zip(found, scorer.analyze_many([f[4] for f in found])):
         ms = a.morphs
-        k = next((k for k, m in enumerate(ms) if m.tag == "VA" and m.lemma == "같다" and k and ms[k - 1].tag in NOUN_TAGS), 0)
+        k = next((k for k in range(len(ms)) if reads_as_like(ms, k)), 0)
         if k:
             place = sources.place(q)
             out.append(finding(place.file, place.line(_FIELD[owner], i, "phrases", j), "like-reading",

@@ -181,6 +181,12 @@ L_DROP_ENDINGS = "ᆫᆯᆸ"  # endings that drop a stem's final ㄹ
 L_VERB_READINGS = {"끌": "끄"}  # an ㄹ-stem Kiwi may pick -> the stem meant (before those endings)
 
 
+def reads_as_like(morphs: tuple[Morph, ...], i: int) -> bool:
+    """Is morpheme ``i`` a 같다 that reads 'like': 'X 같은' right after a noun is 'like X'
+    ('exp 같은 게'), and '것 같아요' a hedge; only '같은 N' / 'N과 같다' mean 'the same'."""
+    return morphs[i].tag == "VA" and morphs[i].lemma == "같다" and i > 0 and morphs[i - 1].tag in NOUN_TAGS
+
+
 def content_units(morphs: tuple[Morph, ...], skip: set[int]) -> list[Unit]:
     """The ``content`` and ``lemmas`` steps: content morphemes as units, affixes merged.
     ``skip``: indices of fillers and negators (marked by :func:`normalize`), never content."""
@@ -217,9 +223,7 @@ def content_units(morphs: tuple[Morph, ...], skip: set[int]) -> list[Unit]:
             pending_prefix = None
             prev_noun = False
             continue
-        if tag == "VA" and m.lemma == "같다" and i > 0 and morphs[i - 1].tag in NOUN_TAGS:
-            # 'X 같은' right after a noun is 'like X' ('exp 같은 게'), and '것 같아요' a hedge;
-            # only '같은 N' / 'N과 같다' mean 'the same'.
+        if tag == "VA" and reads_as_like(morphs, i):
             pending_prefix = None
             prev_noun = False
             continue
