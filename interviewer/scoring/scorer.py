@@ -53,8 +53,7 @@ class Scorer:
         bank = bank_dir().resolve()
         outside = any(bank not in Path(f).resolve().parents for f in rubric.files)
         self._bank = load_rubric() if outside else None
-        self._bank_index: dict | None = None
-        self._bank_questions: dict[tuple, set[str]] = {}  # phrase signature -> bank questions saying it
+        self._bank_index: tuple[dict, dict] | None = None  # see _bank_phrases
         self.signature = "|".join(
             (
                 f"interviewer-{__version__}",
@@ -95,9 +94,9 @@ class Scorer:
                 index.setdefault((content_signature(t), t.negative), (c.id, list(c.phrases)))
         return index
 
-    def _bank_phrases(self) -> dict[tuple, tuple[str, str, list[str]]]:
-        """(phrase words, polarity) -> (bank question, key point, its phrases): what a rubric outside the
-        bank borrows. When one of its phrases says exactly what a phrase of the bank says (the
+    def _bank_phrases(self) -> tuple[dict[tuple, tuple[str, str, list[str]]], dict[tuple, set[str]]]:
+        """({(phrase words, polarity): (bank question, key point, its phrases)}, {(phrase words,
+        polarity): bank questions saying it}): what a rubric outside the bank borrows. When one of its phrases says exactly what a phrase of the bank says (the
         same content words and polarity, two words or more) and only one bank key point says it,
         that key point's other phrases are tried too: the bank knows how answers put it. Built
         on first use; empty for the bank itself, whose phrases would only find themselves."""
@@ -110,9 +109,9 @@ class Scorer:
                     t = compile_phrase(p, a, self.glossary, "kp", 0)
                     if t is not None and len(t.keys) >= 2:
                         owners.setdefault((content_signature(t), t.negative), {})[name] = list(kp.phrases)
-            self._bank_index = {sig: (*name, phrases) for sig, kps in owners.items() if len(kps) == 1
-                                for name, phrases in kps.items()}
-            self._bank_questions = {sig: {qid for qid, _ in kps} for sig, kps in owners.items()}
+            self._bank_index = ({sig: (*name, phrases) for sig, kps in owners.items() if len(kps) == 1
+                                 for name, phrases in kps.items()},
+                                {sig: {qid for qid, _ in kps} for sig, kps in owners.items()})
         return self._bank_index
 
     def compiled(self, question: Question) -> CompiledQuestion:
@@ -147,8 +146,8 @@ class Scorer:
                 signature = (content_signature(t), t.negative)
                 concept = self._concepts.get(signature)
                 if self._bank is not None:
-                    bank = self._bank_phrases()
-                    votes.update(self._bank_questions.get(signature, ()))
+                    bank, bank_questions = self._bank_phrases()
+                    votes.update(bank_questions.get(signature, ()))
                     if concept is None and signature in bank:
                         borrowable.append((idx, len(t.keys), *bank[signature]))
             if concept:
