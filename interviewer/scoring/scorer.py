@@ -16,6 +16,7 @@ from .aggregate import ScoreResult, aggregate
 from .analysis import Analyzer, AnswerAnalysis, normalize
 from .match import (
     CompiledGlossary,
+    LIGHT_KEYS,
     CompiledQuestion,
     MatchSettings,
     QuestionMatch,
@@ -49,11 +50,12 @@ class Scorer:
         self.glossary = CompiledGlossary(rubric.glossary, analyzer)
         self._compiled: dict[str, CompiledQuestion] = {}
         self._concepts = self._compile_concepts()
-        # A rubric outside the bundled bank borrows the bank's phrases (see _bank_phrases).
+        # A rubric outside the bundled bank borrows the bank's phrases (see _borrowed).
         bank = bank_dir().resolve()
         outside = any(bank not in Path(f).resolve().parents for f in rubric.files)
         self._bank = load_rubric() if outside else None
-        self._bank_index: tuple[dict, dict] | None = None  # see _bank_phrases
+        self._bank_scorer: Scorer | None = None  # see _borrowed
+        self._bank_prompts: dict[str, set[str]] = {}  # bank question -> its prompt's rare words
         self.signature = "|".join(
             (
                 f"interviewer-{__version__}",
@@ -94,25 +96,61 @@ class Scorer:
                 index.setdefault((content_signature(t), t.negative), (c.id, list(c.phrases)))
         return index
 
-    def _bank_phrases(self) -> tuple[dict[tuple, tuple[str, str, list[str]]], dict[tuple, set[str]]]:
-        """({(phrase words, polarity): (bank question, key point, its phrases)}, {(phrase words,
-        polarity): bank questions saying it}): what a rubric outside the bank borrows. When one of its phrases says exactly what a phrase of the bank says (the
-        same content words and polarity, two words or more) and only one bank key point says it,
-        that key point's other phrases are tried too: the bank knows how answers put it. Built
-        on first use; empty for the bank itself, whose phrases would only find themselves."""
-        if self._bank_index is None:
-            owners: dict[tuple, dict[tuple[str, str], list[str]]] = {}
-            if self._bank is not None:
-                items = [((q.id, kp.id), kp, p) for q in self._bank.questions for kp in q.key_points
-                         for p in kp.phrases]
-                for (name, kp, p), a in zip(items, self.analyze_many(p for _, _, p in items)):
-                    t = compile_phrase(p, a, self.glossary, "kp", 0)
-                    if t is not None and len(t.keys) >= 2:
-                        owners.setdefault((content_signature(t), t.negative), {})[name] = list(kp.phrases)
-            self._bank_index = ({sig: (*name, phrases) for sig, kps in owners.items() if len(kps) == 1
-                                 for name, phrases in kps.items()},
-                                {sig: {qid for qid, _ in kps} for sig, kps in owners.items()})
-        return self._bank_index
+    def _borrowed(self, own: CompiledQuestion, analyses: dict[str, AnswerAnalysis]) -> list[tuple[int, str, str]]:
+        """Phrases a question outside the bank borrows from it: [(key point index, phrase, "bank
+        q/kp")]. ``own`` is the question compiled from its own phrases; ``analyses`` holds their
+        analyses (and gets the bank phrases'). The bank knows how answers put a point, so:
+
+        1. The candidates are the bank questions whose prompt shares a rare word with ours (one
+           that at most 1 in 20 bank prompts use: 'ReLU', not '설명', '차이', '손실'). Each of
+           our phrases is scored as an answer to each candidate; the one whose key points the
+           most of ours cover (two at least) is the counterpart.
+        2. A bank key point covered by exactly one of our key points is that point's candidate:
+           one covered by two would blur them.
+        3. Both ways: the bank point's label or one of its phrases, scored as an answer to our
+           question, must say at least half of one of our point's phrases (the statistics' floor),
+           without contradicting it. A bank question on a neighbouring subject, whose points our
+           phrases happen to cover, mostly fails this.
+        Then the bank point lends our point all its phrases."""
+        if self._bank_scorer is None:
+            self._bank_scorer = Scorer(self._bank, self.analyzer, self.settings)
+            bank_words = {b.id: self._prompt_words(b.prompt) for b in self._bank.questions}
+            used = Counter(w for words in bank_words.values() for w in words)
+            self._bank_prompts = {qid: {w for w in words if used[w] * 20 <= len(bank_words)}
+                                  for qid, words in bank_words.items()}
+        bank = self._bank_scorer
+        question = own.question
+        ours = self._prompt_words(question.prompt)
+        phrases = [(i, p) for i, kp in enumerate(question.key_points) for p in kp.phrases]
+        best, best_rank, best_covers = None, (1, 0), {}
+        for b in self._bank.questions:
+            if not self._bank_prompts[b.id] & ours:
+                continue
+            covers: dict[str, set[int]] = {}  # bank key point -> our key points covering it
+            for i, p in phrases:
+                for k in bank.score_analysis(b, analyses[p]).key_points:
+                    if k.covered:
+                        covers.setdefault(k.id, set()).add(i)
+            rank = (len(set().union(*covers.values())), sum(map(len, covers.values())))
+            if rank > best_rank:
+                best, best_rank, best_covers = b, rank, covers
+        out = []
+        for kp in best.key_points if best else ():
+            ours = best_covers.get(kp.id, set())
+            if len(ours) != 1:
+                continue
+            (i,) = ours
+            texts = [kp.label, *kp.phrases]
+            new = [t for t in texts if t not in analyses]
+            analyses.update(zip(new, self.analyze_many(new)))
+            back = [self.aggregate(match_question(own, analyses[t], self.glossary)).key_points[i] for t in texts]
+            if any(k.similarity >= self.settings.floor and not k.contradicted for k in back):
+                out += [(i, p, f"bank {best.id}/{kp.id}") for p in kp.phrases]
+        return out
+
+    def _prompt_words(self, prompt: str) -> set[str]:
+        units = self.glossary.canonical(self.analyze(prompt).units, prompt)
+        return {u.key for u in units} - LIGHT_KEYS
 
     def compiled(self, question: Question) -> CompiledQuestion:
         cq = self._compiled.get(question.id)
@@ -130,8 +168,6 @@ class Scorer:
         queue = list(items)
         analyses = dict(zip([p for _, _, p, _ in queue], self.analyze_many(p for _, _, p, _ in queue)))
         expansions = []
-        borrowable = []  # (kp index, its phrase's word count, bank question, key point, phrases)
-        votes: Counter[str] = Counter()  # bank questions that say this question's phrases
         for owner, idx, text, origin in queue:
             t = compile_phrase(text, analyses[text], self.glossary, owner, idx, origin)
             if t is None:
@@ -141,24 +177,15 @@ class Scorer:
                 continue
             seen.add(ident)
             targets.append(t)
-            concept = None
-            if owner == "kp":
-                signature = (content_signature(t), t.negative)
-                concept = self._concepts.get(signature)
-                if self._bank is not None:
-                    bank, bank_questions = self._bank_phrases()
-                    votes.update(bank_questions.get(signature, ()))
-                    if concept is None and signature in bank:
-                        borrowable.append((idx, len(t.keys), *bank[signature]))
+            concept = self._concepts.get((content_signature(t), t.negative)) if owner == "kp" else None
             if concept:
                 cid, phrases = concept
                 expansions += [(owner, idx, p, cid, len(t.keys)) for p in phrases if p != text]
-        # Borrow only from the bank question(s) sharing the most phrases with this question: one
-        # phrase shared with a question on another subject ('빠른 수렴' of Newton's method, in a
-        # question on sigmoid) does not bring that subject's phrases along.
-        most = max(votes.values(), default=0)
-        expansions += [("kp", idx, p, f"bank {qid}/{kpid}", n) for idx, n, qid, kpid, phrases in borrowable
-                       if votes[qid] == most for p in phrases]
+        borrowed = []
+        if self._bank is not None:
+            own = CompiledQuestion(question, list(targets), self.glossary, self.settings)
+            borrowed = self._borrowed(own, analyses)
+            expansions += [("kp", idx, p, origin, 1) for idx, p, origin in borrowed]
         if expansions:
             new = [p for _, _, p, _, _ in expansions if p not in analyses]
             analyses.update(zip(new, self.analyze_many(new)))
@@ -170,7 +197,7 @@ class Scorer:
                 if ident not in seen:
                     seen.add(ident)
                     targets.append(t)
-        if borrowable:
+        if borrowed:
             # A borrowed phrase that another key point (or misconception) of this question also
             # says would blur the two: it is dropped.
             says: dict[tuple, set[tuple[str, int]]] = {}

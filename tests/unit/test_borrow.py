@@ -1,5 +1,7 @@
 """A rubric outside the bundled bank borrows the bank's phrases (real Kiwi)."""
 
+import dataclasses
+
 import pytest
 
 from interviewer.rubric import load_rubric
@@ -46,6 +48,70 @@ def test_one_phrase_shared_with_another_subject_borrows_nothing(outside):
     # '빠른 수렴' is also said of Newton's method (opt-10); this question shares more with seed-sigmoid
     assert not any(b.startswith("bank opt-10/") for b in borrowed(outside, "sig"))
     assert not covered(outside, "sig", "뉴턴법은 2차 수렴이에요", "fast")
+
+
+CHEAT_SHEET = """\
+questions:
+  - id: act
+    prompt: 활성화함수 사용하는 이유?
+    key_points:
+      - id: nonlinear
+        label: 비선형 입력으로 변환
+        phrases: ["선형 입력에 대해 비선형 입력으로 변환"]
+      - id: stack
+        label: 여러 레이어를 쌓을 수 있음
+        phrases: ["신경망에 여러 레이어를 쌓을 수 있게 됨"]
+      - id: xor
+        label: XOR 같은 문제 해결
+        phrases: ["XOR 같은 문제를 해결"]
+"""
+
+
+def scorer_for(tmp_path, analyzer, text):
+    path = tmp_path / "rubric.yaml"
+    path.write_text(text, encoding="utf-8")
+    return Scorer(load_rubric(path), analyzer)
+
+
+def test_phrases_in_other_words_than_the_bank_still_find_their_bank_point(tmp_path, analyzer):
+    # No phrase here is one of the bank's; scored as answers, they cover seed-activation's points
+    scorer = scorer_for(tmp_path, analyzer, CHEAT_SHEET)
+    assert "bank seed-activation/xor" in borrowed(scorer, "act")
+    answer = "비선형성을 줘서 XOR처럼 선형으로 못 나누는 문제도 풀 수 있어요"  # no '해결'
+    assert covered(scorer, "act", answer, "xor")
+
+
+def test_a_question_whose_prompt_shares_no_rare_word_with_the_bank_borrows_nothing(tmp_path, analyzer):
+    # The same points under a prompt on another subject: '이유' is in too many bank prompts to count
+    text = CHEAT_SHEET.replace("활성화함수 사용하는 이유?", "된장찌개를 끓이는 이유?")
+    scorer = scorer_for(tmp_path, analyzer, text)
+    assert not borrowed(scorer, "act")
+
+
+DROPOUT = """\
+questions:
+  - id: dropout
+    prompt: 드롭아웃의 원리와 효과를 설명해 주시겠어요?
+    key_points:
+      - id: random-drop
+        label: 학습 시 뉴런을 무작위로 비활성화
+        phrases: ["뉴런 무작위 비활성화", "일부 뉴런을 확률적으로 끔"]
+      - id: co-adaptation
+        label: 뉴런 간 공적응 방지
+        phrases: ["공적응 방지", "co-adaptation"]
+      - id: inference-scale
+        label: 추론 시 끔, 학습 시 1/(1−p) 스케일
+        phrases: ["추론 시 드롭아웃 끔", "1/(1−p) 스케일", "inverted dropout"]
+"""
+
+
+def test_a_bank_point_that_does_not_say_ours_back_lends_nothing(tmp_path, analyzer):
+    # As if the bank had no dropout question (reg-04): '1/(1−p) 스케일' then covers ml-02's point
+    # on scaling the inputs of linear models, whose label and phrases say nothing of dropout.
+    scorer = scorer_for(tmp_path, analyzer, DROPOUT)
+    bank = scorer._bank
+    scorer._bank = dataclasses.replace(bank, questions=[q for q in bank.questions if q.id != "reg-04"])
+    assert not any(b.startswith("bank ml-02/") for b in borrowed(scorer, "dropout"))
 
 
 def test_the_bank_itself_borrows_nothing(analyzer):
