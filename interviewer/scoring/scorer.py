@@ -102,16 +102,15 @@ class Scorer:
         analyses (and gets the bank phrases'). The bank knows how answers put a point, so:
 
         1. The candidates are the bank questions whose prompt shares a rare word with ours (one
-           that at most 1 in 20 bank prompts use: 'ReLU', not '설명', '차이', '손실'). Each of
-           our phrases is scored as an answer to each candidate; the one whose key points the
-           most of ours cover (two at least) is the counterpart.
-        2. A bank key point covered by exactly one of our key points is that point's candidate:
-           one covered by two would blur them.
-        3. Both ways: the bank point's label or one of its phrases, scored as an answer to our
-           question, must say at least half of one of our point's phrases (the statistics' floor),
-           without contradicting it. A bank question on a neighbouring subject, whose points our
-           phrases happen to cover, mostly fails this.
-        Then the bank point lends our point all its phrases."""
+           that at most 1 in 20 bank prompts use: 'ReLU', not '설명', '차이', '손실').
+        2. Each of our phrases is scored as an answer to a candidate. A bank key point covered
+           by exactly one of our key points pairs with it (one covered by two would blur them)...
+        3. ...if, both ways, the bank point's label or one of its phrases, scored as an answer to
+           our question, says at least half of one of our point's phrases (the statistics'
+           floor) without contradicting it. A bank question on a neighbouring subject, whose
+           points our phrases happen to cover, mostly fails this.
+        4. The candidate pairing the most of our key points (then the most pairs) is the
+           counterpart: each of its bank points lends our paired point all its phrases."""
         if self._bank_scorer is None:
             self._bank_scorer = Scorer(self._bank, self.analyzer, self.settings)
             bank_words = {b.id: self._prompt_words(b.prompt) for b in self._bank.questions}
@@ -122,7 +121,15 @@ class Scorer:
         question = own.question
         ours = self._prompt_words(question.prompt)
         phrases = [(i, p) for i, kp in enumerate(question.key_points) for p in kp.phrases]
-        best, best_rank, best_covers = None, (1, 0), {}
+
+        def says_back(kp, i: int) -> bool:
+            texts = [kp.label, *kp.phrases]
+            new = [t for t in texts if t not in analyses]
+            analyses.update(zip(new, self.analyze_many(new)))
+            back = (self.aggregate(match_question(own, analyses[t], self.glossary)).key_points[i] for t in texts)
+            return any(k.similarity >= self.settings.floor and not k.contradicted for k in back)
+
+        best, best_rank = [], (0, 0)
         for b in self._bank.questions:
             if not self._bank_prompts[b.id] & ours:
                 continue
@@ -131,22 +138,12 @@ class Scorer:
                 for k in bank.score_analysis(b, analyses[p]).key_points:
                     if k.covered:
                         covers.setdefault(k.id, set()).add(i)
-            rank = (len(set().union(*covers.values())), sum(map(len, covers.values())))
+            pairs = [(b, kp, i) for kp in b.key_points if len(covers.get(kp.id, ())) == 1
+                     for i in covers[kp.id] if says_back(kp, i)]
+            rank = (len({i for _, _, i in pairs}), len(pairs))
             if rank > best_rank:
-                best, best_rank, best_covers = b, rank, covers
-        out = []
-        for kp in best.key_points if best else ():
-            ours = best_covers.get(kp.id, set())
-            if len(ours) != 1:
-                continue
-            (i,) = ours
-            texts = [kp.label, *kp.phrases]
-            new = [t for t in texts if t not in analyses]
-            analyses.update(zip(new, self.analyze_many(new)))
-            back = [self.aggregate(match_question(own, analyses[t], self.glossary)).key_points[i] for t in texts]
-            if any(k.similarity >= self.settings.floor and not k.contradicted for k in back):
-                out += [(i, p, f"bank {best.id}/{kp.id}") for p in kp.phrases]
-        return out
+                best, best_rank = pairs, rank
+        return [(i, p, f"bank {b.id}/{kp.id}") for b, kp, i in best for p in kp.phrases]
 
     def _prompt_words(self, prompt: str) -> set[str]:
         units = self.glossary.canonical(self.analyze(prompt).units, prompt)

@@ -114,6 +114,57 @@ def test_a_bank_point_that_does_not_say_ours_back_lends_nothing(tmp_path, analyz
     assert not any(b.startswith("bank ml-02/") for b in borrowed(scorer, "dropout"))
 
 
+WHY_RELU = """\
+questions:
+  - id: why-relu
+    prompt: 요즘 은닉층에서 시그모이드보다 ReLU를 많이 쓰는 이유는 무엇인가요?
+    key_points:
+      - id: slope-one
+        label: 양수 구간 기울기 1
+        phrases: ["양수 구간에서 기울기가 1이다", "기울기가 줄지 않고 전달됨", "기울기 소실이 완화됨"]
+      - id: saturation
+        label: 시그모이드 포화 구간 기울기 ≈ 0
+        phrases: ["시그모이드는 양끝에서 포화된다", "포화 구간에서 기울기가 0에 가까움", "입력이 크면 미분값이 거의 0임"]
+      - id: cheap
+        label: 단순한 연산
+        phrases: ["연산이 단순하다", "지수 계산이 필요 없음", "0과 비교만 하면 됨"]
+      - id: sparse
+        label: 희소 활성화
+        phrases: ["희소하게 활성화된다", "일부 뉴런만 켜짐", "음수 입력은 0이 되어 꺼짐"]
+      - id: zero-centered
+        label: 시그모이드 출력이 0 중심이 아님
+        phrases: ["시그모이드 출력은 0 중심이 아니다", "출력이 항상 양수임", "갱신이 지그재그로 일어남"]
+"""
+
+
+def test_the_counterpart_is_the_bank_question_pairing_the_most_points(tmp_path, analyzer):
+    # The phrases also cover points of seed-relu (ReLU's pros and cons), but fewer of them pair
+    # both ways there than in act-02, the bank's own 'why ReLU over sigmoid'.
+    scorer = scorer_for(tmp_path, analyzer, WHY_RELU)
+    lent = borrowed(scorer, "why-relu")
+    assert {b.split("/")[0] for b in lent} == {"bank act-02"}
+    assert len(lent) >= 4
+
+
+MINIMAL = """\
+title: 딥러닝 기초
+questions:
+  - id: sigmoid-cons
+    prompt: Sigmoid 함수의 단점은 무엇인가요?
+    key_points:
+      - id: vanishing
+        label: 기울기 소실
+        phrases: ["기울기 소실", "vanishing gradient", "미분값의 최댓값이 0.25"]
+"""
+
+
+def test_a_question_with_one_key_point_borrows_too(tmp_path, analyzer):
+    # the rubric format's minimal file: its one point pairs with the bank's points on vanishing
+    scorer = scorer_for(tmp_path, analyzer, MINIMAL)
+    assert borrowed(scorer, "sigmoid-cons")
+    assert covered(scorer, "sigmoid-cons", "층을 지날 때마다 0.25 이하가 곱해져서 지수적으로 줄어들어요", "vanishing")
+
+
 def test_the_bank_itself_borrows_nothing(analyzer):
     bank = Scorer(load_rubric(), analyzer)
     assert not borrowed(bank, "seed-sigmoid")
