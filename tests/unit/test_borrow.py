@@ -1,6 +1,7 @@
 """A rubric outside the bundled bank borrows the bank's phrases (real Kiwi)."""
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 
@@ -146,16 +147,7 @@ def test_the_counterpart_is_the_bank_question_pairing_the_most_points(tmp_path, 
     assert len(lent) >= 4
 
 
-MINIMAL = """\
-title: 딥러닝 기초
-questions:
-  - id: sigmoid-cons
-    prompt: Sigmoid 함수의 단점은 무엇인가요?
-    key_points:
-      - id: vanishing
-        label: 기울기 소실
-        phrases: ["기울기 소실", "vanishing gradient", "미분값의 최댓값이 0.25"]
-"""
+MINIMAL = (Path(__file__).parents[1] / "data" / "minimal.yaml").read_text(encoding="utf-8")
 
 
 def test_a_question_with_one_key_point_borrows_too(tmp_path, analyzer):

@@ -7,16 +7,7 @@ import pytest
 from interviewer.errors import RubricError
 from interviewer.rubric import load_rubric
 
-MINIMAL = """\
-title: 딥러닝 기초
-questions:
-  - id: sigmoid-cons
-    prompt: Sigmoid 함수의 단점은 무엇인가요?
-    key_points:
-      - id: vanishing
-        label: 기울기 소실
-        phrases: ["기울기 소실", "vanishing gradient", "미분값의 최댓값이 0.25"]
-"""
+MINIMAL = (Path(__file__).parents[1] / "data" / "minimal.yaml").read_text(encoding="utf-8")
 
 
 def write(tmp_path, text, name="r.yaml") -> Path:
