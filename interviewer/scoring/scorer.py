@@ -39,15 +39,20 @@ def glossary_nouns(glossary) -> list[str]:
 
 
 class Scorer:
-    def __init__(self, rubric: Rubric, analyzer: Analyzer, settings: MatchSettings | None = None):
+    def __init__(self, rubric: Rubric, analyzer: Analyzer, settings: MatchSettings | None = None,
+                 glossary: CompiledGlossary | None = None):
+        """``glossary``: an already compiled glossary to use instead of the rubric's (the bank's
+        scorer inside an outside rubric's shares that rubric's, which holds the bank's)."""
         import rapidfuzz
 
         self.rubric = rubric
         self.analyzer = analyzer
         self.settings = settings or MatchSettings()
-        if hasattr(analyzer, "add_words"):
-            analyzer.add_words(glossary_nouns(rubric.glossary))
-        self.glossary = CompiledGlossary(rubric.glossary, analyzer)
+        if glossary is None:
+            if hasattr(analyzer, "add_words"):
+                analyzer.add_words(glossary_nouns(rubric.glossary))
+            glossary = CompiledGlossary(rubric.glossary, analyzer)
+        self.glossary = glossary
         self._compiled: dict[str, CompiledQuestion] = {}
         self._concepts = self._compile_concepts()
         # A rubric outside the bundled bank borrows the bank's phrases (see _borrowed).
@@ -112,7 +117,7 @@ class Scorer:
         4. The candidate pairing the most of our key points (then the most pairs) is the
            counterpart: each of its bank points lends our paired point all its phrases."""
         if self._bank_scorer is None:
-            self._bank_scorer = Scorer(self._bank, self.analyzer, self.settings)
+            self._bank_scorer = Scorer(self._bank, self.analyzer, self.settings, self.glossary)
             bank_words = {b.id: self._prompt_words(b.prompt) for b in self._bank.questions}
             used = Counter(w for words in bank_words.values() for w in words)
             self._bank_prompts = {qid: {w for w in words if used[w] * 20 <= len(bank_words)}
