@@ -147,7 +147,9 @@ def aggregate(match: QuestionMatch, settings: MatchSettings, signature: str) -> 
     results = []
     for i, kp in enumerate(q.key_points):
         sup, con = _best(support[i]), _best(conflict[i])
-        covered = sup is not None and sup.score >= t
+        # A window that says more of a phrase with the opposite polarity outweighs a weaker
+        # supporting one: '신뢰수준을 올리면 구간 폭' (3 of 4 words) is only part of '…폭이 좁아져요'.
+        covered = sup is not None and sup.score >= t and not (con is not None and con.score > sup.score)
         contradicted = not covered and (
             (con is not None and con.score >= t) or kp.id in contradicted_by_misconception
         )

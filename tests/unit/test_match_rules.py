@@ -142,3 +142,14 @@ def test_concepts_ignore_word_order(scorer):
 def test_a_word_its_predicate_implies_is_not_needed(scorer, answer, kp, expected):
     k = next(k for k in scorer.score("speed", answer).key_points if k.id == kp)
     assert ("covered" if k.covered else "contradicted" if k.contradicted else "missed") == expected
+
+
+@pytest.mark.parametrize("answer,expected", [
+    ("전체 데이터 대신 일부 샘플로 기울기를 구해요. 그렇게 구한 기울기도 기댓값은 실제 전체 기울기랑 같아요.",
+     "covered"),
+    # '기울기는 기댓값이 실제 전체' says 3 of 4 words; with '달라요' the window says all 4, the other way
+    ("전체 데이터 대신 일부 샘플로 기울기를 구해요. 그렇게 구한 기울기는 기댓값이 실제 전체 기울기랑 달라요.",
+     "contradicted"),
+])
+def test_a_fuller_opposite_window_outweighs_a_partial_one(scorer, answer, expected):
+    assert verdict(scorer, answer, "unbiased") == expected
