@@ -541,11 +541,13 @@ def _phrase_checks(sources: Sources, scorer, settings: LintSettings) -> list[Fin
     owner's targets either analysed to nothing (empty) or normalised like an earlier phrase of
     the same owner (the scorer drops it); only the second kind needs a look at the analysis.
     """
+    from .scoring.analysis import is_unrelated
     from .scoring.match import LIGHT_KEYS, compile_phrase
 
     def raw_keys(a) -> tuple:
         keys = tuple(u.key for u in a.units)
-        return (tuple(k for k in keys if k not in LIGHT_KEYS) or keys, len(a.negators) % 2)
+        negators = sum(1 for i in a.negators if not is_unrelated(a.morphs[i]))  # '무관' is a phrase word
+        return (tuple(k for k in keys if k not in LIGHT_KEYS) or keys, negators % 2)
 
     questions = sources.all_questions()
     dropped = []  # (question, owner, index, phrase index, phrase)

@@ -72,11 +72,11 @@ class AnswerAnalysis:
 
     def negations_between(self, lo: int, hi: int, foreign=None) -> int:
         """How many negators have a morph index in [lo, hi), not counting those whose host
-        morpheme ``foreign(host)`` says belongs to another predicate."""
+        morpheme ``foreign(negator, host)`` says belongs to another predicate."""
         a, b = bisect.bisect_left(self.negators, lo), bisect.bisect_left(self.negators, hi)
         if foreign is None:
             return b - a
-        return sum(1 for k in range(a, b) if not foreign(self.negator_hosts[k]))
+        return sum(1 for k in range(a, b) if not foreign(self.negators[k], self.negator_hosts[k]))
 
 
 class Analyzer(Protocol):
@@ -147,6 +147,11 @@ def is_negator(m: Morph) -> bool:
     return m.tag == "SL" and m.form.lower() in ENGLISH_NEGATORS
 
 
+def is_unrelated(m: Morph) -> bool:
+    """무관하다 / 관계없다 / 상관없다 (VA), or 무관 (XR or NNG) of 무관+하다."""
+    return (m.tag == "VA" and m.lemma in UNRELATED) or (m.tag in ("XR", "NNG") and m.form == "무관")
+
+
 def is_filler(m: Morph) -> bool:
     return m.tag == "IC" or (m.tag in _FILLER_TAGS and (m.form, m.tag) in FILLER_WORDS)
 
@@ -187,6 +192,22 @@ def reads_as_like(morphs: tuple[Morph, ...], i: int) -> bool:
     return morphs[i].tag == "VA" and morphs[i].lemma == "같다" and i > 0 and morphs[i - 1].tag in NOUN_TAGS
 
 
+def _sign_of(morphs: tuple[Morph, ...], i: int) -> int:
+    """The index of a minus sign that makes the number at ``i`` negative, or -1: '-1' or '−1'
+    glued to it and not to a word before ('1-p' is a subtraction), or the word '마이너스'."""
+    if i == 0:
+        return -1
+    minus = morphs[i - 1]
+    if minus.form == "마이너스":
+        return i - 1
+    if minus.form not in ("-", "−") or minus.end != morphs[i].start:
+        return -1
+    before = morphs[i - 2] if i > 1 else None
+    if before is None or before.end != minus.start or before.tag in ("SSO", "SO", "SP", "SF"):
+        return i - 1
+    return -1
+
+
 def content_units(morphs: tuple[Morph, ...], skip: set[int]) -> list[Unit]:
     """The ``content`` and ``lemmas`` steps: content morphemes as units, affixes merged.
     ``skip``: indices of fillers and negators (marked by :func:`normalize`), never content."""
@@ -214,10 +235,20 @@ def content_units(morphs: tuple[Morph, ...], skip: set[int]) -> list[Unit]:
             elif tag == "NR" and m.form in NATIVE_NUMBERS and not (
                     i and morphs[i - 1].end == m.start and morphs[i - 1].tag in NOUN_TAGS):
                 key = NATIVE_NUMBERS[m.form]  # standing alone: '셋' glued to a noun is 'set' (검증+셋)
+            start, first = m.start, i
+            if key is None and tag == "SN":
+                sign = _sign_of(morphs, i)
+                if sign >= 0:  # '-1에서 1', '마이너스 1': -1 is not the 1 of a phrase
+                    key, start, first = "-" + m.form, morphs[sign].start, sign
+                    if units and units[-1].first == sign:
+                        units.pop()  # the word 마이너스
+                if i + 1 < len(morphs) and morphs[i + 1].form == "보다" and morphs[i + 1].tag == "JKB":
+                    # '기울기가 1보다 작아서' compares with 1: it is not '기울기가 1'
+                    key = (key or m.form) + "보다"
             if key is not None:
                 pending_prefix = None
                 prev_noun = False
-                units.append(_new_tuple(Unit, (key, m.start, m.end, i, i)))
+                units.append(_new_tuple(Unit, (key, start, m.end, first, i)))
                 continue
         if (tag not in CONTENT_TAGS and not (tag == "MM" and m.form in CONTENT_DETERMINERS)) or i in skip:
             pending_prefix = None
@@ -272,6 +303,10 @@ def normalize(text: str, morphs: Iterable[Morph]) -> AnswerAnalysis:
             either = tag == "VCN" and 0 < i < last and morphs[i + 1].form in ("면", "으면") and morphs[i - 1].tag in NOUN_TAGS
             if not either and "잖" not in text[m.start:m.end] and not _few(morphs, i):
                 negators.append(i)
+        elif tag in ("VA", "XR", "NNG") and is_unrelated(m) and _complement_of(morphs, i) >= 0:
+            # 'X랑 무관해요' denies X. The word stays content: a phrase that says it ('배치 크기와
+            # 무관') is met by an answer that says it, and then it negates nothing (span_negations).
+            negators.append(i)
         if tag in CASE_MARKERS and i and morphs[i - 1].tag in NOUN_TAGS:
             case_markers.append(i)
         if tag in _BOUNDARY_TAGS and is_boundary(m):
@@ -308,6 +343,13 @@ def _few(morphs, i: int) -> bool:
 PREDICATE_TAGS = {"VV", "VA", "XSV", "XSA", "VCP"}
 
 
+# '-ㄹ 일/필요/적/리 없다' deny the verb before them, not the noun.
+DENIED_BEFORE = {"일", "필요", "적", "리"}
+# 'X와 무관하다 / 관계없다 / 상관없다' deny X, and only X ('배치 크기와 무관하게 정규화' says 정규화).
+UNRELATED = {"무관하다", "관계없다", "상관없다"}
+UNRELATED_NOUNS = {"관계", "상관"}  # 'X랑 관계 없다' read as 관계/NNG + 없다
+COMITATIVE = {"와", "과", "랑", "이랑", "하고"}
+
 # Adverbs of amount, speed or duration: '많이 안 들어요' denies 많이, not 들다.
 MANNER_ADVERBS = {"많이", "빨리", "자주", "오래", "천천히", "멀리"}
 
@@ -324,11 +366,15 @@ def negator_host(morphs: tuple[Morph, ...], i: int) -> int:
     def noun_of(j: int) -> int:
         return j - 1 if morphs[j].tag in ("XSV", "XSA") and j > 0 else j
 
-    if m.tag in ("VA", "VCN") or m.form == "없이":  # 없다 / 아니다 / 'X 없이': the noun they are said of
+    if m.tag in ("VA", "VCN") or is_unrelated(m) or m.form == "없이":  # 없다 / 아니다 / 'X 없이': the noun they are said of
+        if is_unrelated(m):
+            return _complement_of(morphs, i)  # 'X랑 무관', 'X랑은 관계없어요'
         for j in range(i - 1, max(i - 4, -1), -1):
             if morphs[j].tag in ("NNG", "NNP", "NR", "SL", "SN", "XR", "NNB", "NP"):
                 if morphs[j].form in ("문제", "현상") and j and morphs[j - 1].tag in ("NNG", "NNP", "SL"):
                     return j - 1  # '포화 문제가 없어요': what is absent is 포화
+                if morphs[j].form in UNRELATED_NOUNS and morphs[j].tag == "NNG" and _complement_of(morphs, j) >= 0:
+                    return _complement_of(morphs, j)  # 'X랑은 관계 없어요', 'X랑 상관 없는'
                 return j
         return -1
     if m.tag == "MAG":  # 안 / 못 before the verb
@@ -349,6 +395,17 @@ def negator_host(morphs: tuple[Morph, ...], i: int) -> int:
                 return k  # '크게 잡지 않고', '많이 들지 않아요': the manner is denied, not the verb
             if tag != "VX":
                 return noun_of(j)
+    return -1
+
+
+def _complement_of(morphs: tuple[Morph, ...], i: int) -> int:
+    """The noun that '무관하다 / 관계없다 / 상관없다' at ``i`` is said of: the one before 와/과/랑/
+    이랑/하고 ('GPU 병렬 처리랑은 관계없어서': 처리), or -1 when there is none."""
+    j = i - 1
+    while j >= 0 and morphs[j].tag == "JX":  # 은/는/도
+        j -= 1
+    if j > 0 and morphs[j].form in COMITATIVE and morphs[j].tag in ("JKB", "JC") and morphs[j - 1].tag in NOUN_TAGS:
+        return j - 1
     return -1
 
 

@@ -25,12 +25,12 @@ from rapidfuzz import fuzz, process
 
 from ..glossary import Glossary
 from ..rubric import KeyPoint, Question
-from .analysis import CASE_MARKERS, CONTENT_TAGS, ENGLISH_NEGATORS, Analyzer, AnswerAnalysis, Unit, _lemma_key, _new_tuple, normalize
+from .analysis import CASE_MARKERS, CONTENT_TAGS, DENIED_BEFORE, ENGLISH_NEGATORS, Analyzer, AnswerAnalysis, Unit, _lemma_key, _new_tuple, is_unrelated, normalize
 
 
 # The matching algorithm's revision, part of every signature: bump it whenever a change to this
 # module or to analysis.py can change a verdict, so that equal signatures mean equal scores.
-MATCHER = "m19"
+MATCHER = "m20"
 
 
 @dataclass(frozen=True)
@@ -656,18 +656,34 @@ def span_negations(analysis: AnswerAnalysis, first: int, last: int, matched=None
     hi = analysis.clause_end(last)
     negator_set = analysis.negators
 
-    def foreign(host: int) -> bool:
+    def own(host: int) -> bool:
+        if morphs[host].tag in ("XSV", "XSA") and host:
+            host -= 1  # 갱신+되: the noun stands for its verb
+        return first <= host <= last and (matched is None or any(u.first <= host <= u.last for u in matched))
+
+    def foreign(negator: int, host: int) -> bool:
+        if is_unrelated(morphs[negator]) and first <= negator <= last and (
+                matched is None or any(u.first <= negator <= u.last for u in matched)):
+            return True  # a negating word the phrase says itself ('배치 크기와 무관')
         if host < 0 or host in negator_set:
             return False  # unknown host, or another negator (없지 않다)
-        if first <= host <= last and (matched is None or any(u.first <= host <= u.last for u in matched)):
+        if own(host):
             return False  # the span's own words
+        m = morphs[host]
+        if (m.form in DENIED_BEFORE and host > 1 and morphs[host - 1].tag == "ETM"
+                and m.tag in CONTENT_TAGS and _lemma_key(m) not in LIGHT_KEYS):
+            host -= 2  # '과적합될 일은 없다' denies the verb, not the word 일
+            if morphs[host].form in ("되", "하") and host and morphs[host - 1].tag in ("NNG", "NNP", "XR"):
+                host -= 1  # the verbal noun (과적합+되)
+            if own(host):
+                return False
         m = morphs[host]
         if m.tag == "NNB" and host and morphs[host - 1].tag in ("SN", "NR", "MM"):
             return True  # a count: '한 번만이 아니라 세 번' denies 한 번
         return m.tag in CONTENT_TAGS and _lemma_key(m) not in LIGHT_KEYS
 
     # '아니다' negates its whole complement ('전체 평균 같은 개념도 아니고요'), whatever its head noun.
-    return analysis.negations_between(lo, hi, lambda host: foreign(host) and not _copula_negated(morphs, host))
+    return analysis.negations_between(lo, hi, lambda negator, host: foreign(negator, host) and not _copula_negated(morphs, host))
 
 
 def _copula_negated(morphs, host: int) -> bool:

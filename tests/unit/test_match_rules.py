@@ -153,3 +153,23 @@ def test_a_word_its_predicate_implies_is_not_needed(scorer, answer, kp, expected
 ])
 def test_a_fuller_opposite_window_outweighs_a_partial_one(scorer, answer, expected):
     assert verdict(scorer, answer, "unbiased") == expected
+
+
+@pytest.mark.parametrize("answer,kp,expected", [
+    ("레이어 정규화는 배치 크기와 상관없이 동작해요", "batch-free", "covered"),  # the phrase says 무관 itself
+    ("배치 크기와 무관하게 샘플마다 정규화해요", "per-sample", "covered"),  # 무관 denies only its complement
+    ("샘플마다 정규화하는 것과는 관계없어요", "per-sample", "contradicted"),
+])
+def test_unrelated_denies_its_complement(scorer, answer, kp, expected):
+    assert verdict(scorer, answer, kp) == expected
+
+
+@pytest.mark.parametrize("answer,kp,expected", [
+    ("출력이 -1에서 1 사이예요", "tanh-range", "covered"),
+    ("출력이 마이너스 1부터 1까지예요", "tanh-range", "covered"),
+    ("출력이 0에서 1 사이예요", "tanh-range", "missed"),  # one 1 does not stand for -1 and 1
+    ("양수 구간에서는 기울기가 1이에요", "slope-one", "covered"),
+    ("양수 구간 기울기가 1보다 작아요", "slope-one", "missed"),  # compared with 1, not 1
+])
+def test_signed_and_compared_numbers(scorer, answer, kp, expected):
+    assert verdict(scorer, answer, kp) == expected

@@ -9,6 +9,9 @@ PAIRS = [
     ("sigmoid-cons", "vanishing", "기울기 소실 문제가 있어요", "기울기 소실 문제는 안 생겨요"),   # 안
     ("sigmoid-cons", "vanishing", "기울기 소실이 일어나요", "기울기 소실은 못 일어나요"),       # 못
     ("sigmoid-cons", "vanishing", "기울기 소실이 문제다", "기울기 소실은 문제가 아니다"),       # X이다 / X가 아니다
+    ("sigmoid-cons", "vanishing", "기울기 소실과 관계있어요", "기울기 소실이랑은 관계없어요"),   # X와 관계없다 denies X
+    ("sigmoid-cons", "vanishing", "기울기 소실과 관련돼요", "기울기 소실과 무관해요"),
+    ("sigmoid-cons", "vanishing", "기울기 소실이 생길 수 있어요", "기울기 소실이 생길 일은 없어요"),  # -ㄹ 일은 없다
 ]
 
 
