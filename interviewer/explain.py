@@ -18,6 +18,9 @@ def render_explain(scorer, analysis, match: QuestionMatch, result: ScoreResult) 
     for i, kp in enumerate(result.key_points):
         verdict = "covered" if kp.covered else "contradicted" if kp.contradicted else "missed"
         lines.append(f"  {kp.id}: {verdict} (best similarity {kp.similarity:.2f} vs threshold {t:g})")
+        topics = scorer.compiled(match.question).topics.get(i)
+        if topics:  # windows in a clause whose topic is a rival don't count (match._rival_topic)
+            lines.append(f"    (about {' '.join(sorted(topics[0]))}; not in a clause whose topic is {' '.join(sorted(topics[1]))})")
         rows = [
             (target, st)
             for target, st in zip(match.targets, match.stats)

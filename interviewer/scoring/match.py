@@ -30,7 +30,7 @@ from .analysis import CASE_MARKERS, CONTENT_TAGS, DENIED_BEFORE, ENGLISH_NEGATOR
 
 # The matching algorithm's revision, part of every signature: bump it whenever a change to this
 # module or to analysis.py can change a verdict, so that equal signatures mean equal scores.
-MATCHER = "m20"
+MATCHER = "m21"
 
 
 @dataclass(frozen=True)
@@ -340,6 +340,8 @@ class CompiledQuestion:
         self.essential = [[r for r, k in enumerate(t.keys) if _is_number(k)] if len(t.keys) > 1 else []
                           for t in targets]
         self.max_width = max((w for _, w in widths), default=1)
+        # key point index -> (its anchors, its rivals): see Scorer._topics and _rival_topic
+        self.topics: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
 
 
 def compile_phrase(text: str, analysis: AnswerAnalysis, glossary: CompiledGlossary, owner: str, index: int,
@@ -491,6 +493,7 @@ def match_question(cq: CompiledQuestion, analysis: AnswerAnalysis, glossary: Com
     best: dict[tuple[str, int], tuple[float, int]] = {}
     no_best = (-1.0, 0)
     slack = cq.settings.slack
+    topic_keys = None
     for ti in order:
         t = targets[ti]
         if prune and (bound[ti], -ti) < best.get((t.owner, t.index), no_best):
@@ -506,8 +509,11 @@ def match_question(cq: CompiledQuestion, analysis: AnswerAnalysis, glossary: Com
             for k in range(cnt) for j, v in entries.get(start + k, {}).items() if j in pos
         )
         if placed:
+            topics = cq.topics.get(t.index) if t.owner == "kp" else None
+            if topics is not None and topic_keys is None:
+                topic_keys = _topic_keys(units, analysis)
             st = stats[ti] = _target_stats(ti, t, cnt, placed, min(cnt + slack, m), cq.essential[ti], seq,
-                                           analysis, floor, negations)
+                                           analysis, floor, negations, topics and (topics, topic_keys))
             if prune and st.support is not None:
                 key = (t.owner, t.index)
                 best[key] = max(best.get(key, no_best), (st.support.score, -ti))
@@ -536,7 +542,8 @@ def _sentence_view(units: list[CUnit], analysis: AnswerAnalysis, gap: int, dense
     return pos, len(seq), seq
 
 
-def _target_stats(ti, target, cnt, placed, w, essential, seq, analysis, floor, negations, max_spans=6) -> TargetStats:
+def _target_stats(ti, target, cnt, placed, w, essential, seq, analysis, floor, negations, topics=None,
+                  max_spans=6) -> TargetStats:
     """Best supporting and best contradicting window of one phrase of ``cnt`` words.
 
     ``placed`` lists (position, word k, |similarity|, similarity) of the phrase's matches in the
@@ -595,6 +602,8 @@ def _target_stats(ti, target, cnt, placed, w, essential, seq, analysis, floor, n
         matched = [seq[p] for p in sorted(spots)]
         if len(matched) > 1 and analysis.case_markers and _argument_of_another(analysis, matched):
             continue  # a matched noun is another predicate's subject or object
+        if topics and _rival_topic(analysis, matched, *topics):
+            continue  # said of another thing the question compares: '이터레이션은 전체 데이터를 한 번 돌고'
         a, b = matched[0], matched[-1]
         span_key = (b.last, *(u.first for u in matched))  # morpheme indices: the same in both views
         if span_key not in negations:
@@ -609,6 +618,29 @@ def _target_stats(ti, target, cnt, placed, w, essential, seq, analysis, floor, n
         if support is not None and conflict is not None:
             break
     return TargetStats(support, conflict)
+
+
+def _topic_keys(units: list[CUnit], analysis: AnswerAnalysis) -> dict[int, str]:
+    """({morph index of 은/는: key of the noun it marks}, the units): the answer's topics ('에폭은')."""
+    morphs = analysis.morphs
+    by_last = {u.last: u.key for u in units}
+    return {j: by_last[j - 1] for j, m in enumerate(morphs)
+            if m.tag == "JX" and m.form in ("은", "는") and j - 1 in by_last}, units
+
+
+def _rival_topic(analysis: AnswerAnalysis, units: list[CUnit], topics, topic_keys: dict[int, str]) -> bool:
+    """Is a matched word said of a rival? ``topics`` = (anchors, rivals): the things the question's
+    prompt names that the key point's label names, and those the other points' labels name. A
+    clause whose topic (N은/는) is a rival, and which names none of the point's anchors, speaks
+    of that rival: '이터레이션은 데이터셋 전체를 한 바퀴 도는 걸 말하고' does not say the epoch point."""
+    anchors, rivals = topics
+    marked, all_units = topic_keys
+    for u in units:
+        lo, hi = analysis.clause_start(u.first), analysis.clause_end(u.last)
+        if any(lo <= j < hi and k in rivals for j, k in marked.items()) and not any(
+                lo <= v.first and v.last < hi and v.key in anchors for v in all_units):
+            return True
+    return False
 
 
 def _argument_of_another(analysis: AnswerAnalysis, units: list[CUnit]) -> bool:

@@ -160,7 +160,24 @@ class Scorer:
             cq = self._compiled[question.id] = CompiledQuestion(
                 question, self._targets(question), self.glossary, self.settings
             )
+            cq.topics = self._topics(question)
         return cq
+
+    def _topics(self, question: Question) -> dict[int, tuple[frozenset[str], frozenset[str]]]:
+        """For each key point whose label names something the prompt names (its anchors: '에폭'
+        in '에폭: 전체 학습 데이터를 한 번 순회' for '에폭, 배치, 이터레이션은 각각 무엇이고…'), the
+        things the other points' labels name instead (its rivals: 배치, 이터레이션). A window
+        in a clause whose topic is a rival says nothing of this point (match._rival_topic)."""
+        prompt = self._prompt_words(question.prompt)
+        labels = [kp.label for kp in question.key_points]
+        named = [frozenset(u.key for u in self.glossary.canonical(a.units, text)) & prompt
+                 for text, a in zip(labels, self.analyze_many(labels))]
+        out = {}
+        for i, anchors in enumerate(named):
+            rivals = frozenset().union(*(n for j, n in enumerate(named) if j != i)) - anchors
+            if anchors and rivals:
+                out[i] = (anchors, rivals)
+        return out
 
     def _targets(self, question: Question) -> list[Target]:
         items = [("kp", i, p, None) for i, kp in enumerate(question.key_points) for p in kp.phrases]

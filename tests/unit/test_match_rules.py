@@ -173,3 +173,19 @@ def test_unrelated_denies_its_complement(scorer, answer, kp, expected):
 ])
 def test_signed_and_compared_numbers(scorer, answer, kp, expected):
     assert verdict(scorer, answer, kp) == expected
+
+
+def topic_verdicts(scorer, answer):
+    r = scorer.score("topics", answer)
+    return {k.id: "covered" if k.covered else "contradicted" if k.contradicted else "missed" for k in r.key_points}
+
+
+@pytest.mark.parametrize("answer,expected", [
+    ("배깅은 트리를 병렬로 학습하고 부스팅은 순차적으로 학습해요", {"bagging": "covered", "boosting": "covered"}),
+    # each clause's topic is the other method the prompt names: the roles are swapped
+    ("부스팅은 트리를 병렬로 학습하고 배깅은 순차적으로 학습해요", {"bagging": "missed", "boosting": "missed"}),
+    ("병렬로 학습하는 게 배깅이고 순차적으로 학습하는 게 부스팅이에요", {"bagging": "covered", "boosting": "covered"}),
+    ("부스팅은 순차적으로 학습해요. 그래서 병렬로 학습하는 배깅보다 느려요", {"bagging": "covered", "boosting": "covered"}),
+])
+def test_a_clause_about_a_rival_says_nothing_of_the_point(scorer, answer, expected):
+    assert topic_verdicts(scorer, answer) == expected
