@@ -30,7 +30,7 @@ from .analysis import CASE_MARKERS, CONTENT_TAGS, DENIED_BEFORE, ENGLISH_NEGATOR
 
 # The matching algorithm's revision, part of every signature: bump it whenever a change to this
 # module or to analysis.py can change a verdict, so that equal signatures mean equal scores.
-MATCHER = "m21"
+MATCHER = "m22"
 
 
 @dataclass(frozen=True)
@@ -621,17 +621,17 @@ def _target_stats(ti, target, cnt, placed, w, essential, seq, analysis, floor, n
 
 
 def _topic_keys(units: list[CUnit], analysis: AnswerAnalysis) -> dict[int, str]:
-    """({morph index of 은/는: key of the noun it marks}, the units): the answer's topics ('에폭은')."""
+    """({morph index of 은/는/도: key of the noun it marks}, the units): the answer's topics ('에폭은')."""
     morphs = analysis.morphs
     by_last = {u.last: u.key for u in units}
     return {j: by_last[j - 1] for j, m in enumerate(morphs)
-            if m.tag == "JX" and m.form in ("은", "는") and j - 1 in by_last}, units
+            if m.tag == "JX" and m.form in ("은", "는", "도") and j - 1 in by_last}, units
 
 
 def _rival_topic(analysis: AnswerAnalysis, units: list[CUnit], topics, topic_keys: dict[int, str]) -> bool:
     """Is a matched word said of a rival? ``topics`` = (anchors, rivals): the things the question's
     prompt names that the key point's label names, and those the other points' labels name. A
-    clause whose topic (N은/는) is a rival, and which names none of the point's anchors, speaks
+    clause whose topic (N은/는/도) is a rival, and which names none of the point's anchors, speaks
     of that rival: '이터레이션은 데이터셋 전체를 한 바퀴 도는 걸 말하고' does not say the epoch point."""
     anchors, rivals = topics
     marked, all_units = topic_keys
