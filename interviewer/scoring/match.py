@@ -620,7 +620,7 @@ def _target_stats(ti, target, cnt, placed, w, essential, seq, analysis, floor, n
     return TargetStats(support, conflict)
 
 
-def _topic_keys(units: list[CUnit], analysis: AnswerAnalysis) -> dict[int, str]:
+def _topic_keys(units: list[CUnit], analysis: AnswerAnalysis) -> tuple[dict[int, str], list[CUnit]]:
     """({morph index of 은/는/도: key of the noun it marks}, the units): the answer's topics ('에폭은')."""
     morphs = analysis.morphs
     by_last = {u.last: u.key for u in units}
@@ -628,11 +628,12 @@ def _topic_keys(units: list[CUnit], analysis: AnswerAnalysis) -> dict[int, str]:
             if m.tag == "JX" and m.form in ("은", "는", "도") and j - 1 in by_last}, units
 
 
-def _rival_topic(analysis: AnswerAnalysis, units: list[CUnit], topics, topic_keys: dict[int, str]) -> bool:
+def _rival_topic(analysis: AnswerAnalysis, units: list[CUnit], topics, topic_keys) -> bool:
     """Is a matched word said of a rival? ``topics`` = (anchors, rivals): the things the question's
     prompt names that the key point's label names, and those the other points' labels name. A
     clause whose topic (N은/는/도) is a rival, and which names none of the point's anchors, speaks
-    of that rival: '이터레이션은 데이터셋 전체를 한 바퀴 도는 걸 말하고' does not say the epoch point."""
+    of that rival: '이터레이션은 데이터셋 전체를 한 바퀴 도는 걸 말하고' does not say the epoch point.
+    ``topic_keys``: :func:`_topic_keys` of the answer."""
     anchors, rivals = topics
     marked, all_units = topic_keys
     for u in units:
@@ -709,7 +710,7 @@ def span_negations(analysis: AnswerAnalysis, first: int, last: int, matched=None
                 host -= 1  # the verbal noun (과적합+되)
             if own(host):
                 return False
-        m = morphs[host]
+            m = morphs[host]
         if m.tag == "NNB" and host and morphs[host - 1].tag in ("SN", "NR", "MM"):
             return True  # a count: '한 번만이 아니라 세 번' denies 한 번
         return m.tag in CONTENT_TAGS and _lemma_key(m) not in LIGHT_KEYS
