@@ -373,8 +373,10 @@ def negator_host(morphs: tuple[Morph, ...], i: int) -> int:
             if morphs[j].tag in ("NNG", "NNP", "NR", "SL", "SN", "XR", "NNB", "NP"):
                 if morphs[j].form in ("문제", "현상") and j and morphs[j - 1].tag in ("NNG", "NNP", "SL"):
                     return j - 1  # '포화 문제가 없어요': what is absent is 포화
-                if morphs[j].form in UNRELATED_NOUNS and morphs[j].tag == "NNG" and _complement_of(morphs, j) >= 0:
-                    return _complement_of(morphs, j)  # 'X랑은 관계 없어요', 'X랑 상관 없는'
+                if morphs[j].form in UNRELATED_NOUNS and morphs[j].tag == "NNG":
+                    k = _complement_of(morphs, j)
+                    if k >= 0:
+                        return k  # 'X랑은 관계 없어요', 'X랑 상관 없는'
                 return j
         return -1
     if m.tag == "MAG":  # 안 / 못 before the verb
