@@ -30,7 +30,7 @@ from .analysis import CASE_MARKERS, CONTENT_TAGS, DENIED_BEFORE, ENGLISH_NEGATOR
 
 # The matching algorithm's revision, part of every signature: bump it whenever a change to this
 # module or to analysis.py can change a verdict, so that equal signatures mean equal scores.
-MATCHER = "m22"
+MATCHER = "m23"
 
 
 @dataclass(frozen=True)
@@ -621,11 +621,12 @@ def _target_stats(ti, target, cnt, placed, w, essential, seq, analysis, floor, n
 
 
 def _topic_keys(units: list[CUnit], analysis: AnswerAnalysis) -> tuple[dict[int, str], list[CUnit]]:
-    """({morph index of 은/는/도: key of the noun it marks}, the units): the answer's topics ('에폭은')."""
+    """({morph index of 은/는/도: key of the unit it marks, or None}, the units): the answer's
+    topics ('에폭은'; '학습 때는' is a topic too, of no key)."""
     morphs = analysis.morphs
     by_last = {u.last: u.key for u in units}
-    return {j: by_last[j - 1] for j, m in enumerate(morphs)
-            if m.tag == "JX" and m.form in ("은", "는", "도") and j - 1 in by_last}, units
+    return {j: by_last.get(j - 1) for j, m in enumerate(morphs)
+            if m.tag == "JX" and m.form in ("은", "는", "도")}, units
 
 
 def _rival_topic(analysis: AnswerAnalysis, units: list[CUnit], topics, topic_keys) -> bool:
@@ -636,9 +637,19 @@ def _rival_topic(analysis: AnswerAnalysis, units: list[CUnit], topics, topic_key
     ``topic_keys``: :func:`_topic_keys` of the answer."""
     anchors, rivals = topics
     marked, all_units = topic_keys
+    ends = analysis.sentence_ends
     for u in units:
         lo, hi = analysis.clause_start(u.first), analysis.clause_end(u.last)
-        if any(lo <= j < hi and k in rivals for j, k in marked.items()) and not any(
+        here = [k for j, k in marked.items() if lo <= j < hi]
+        if not here:
+            # A clause without a topic of its own goes on about the sentence's last topic:
+            # '배깅은 하나씩 순서대로 학습하면서 앞 모델의 오차를 보정하고' (the boosting point's words).
+            s = bisect.bisect_left(ends, u.first)
+            before = [j for j in marked if (ends[s - 1] if s else -1) < j < lo]
+            if before:
+                lo = max(before)
+                here = [marked[lo]]
+        if any(k in rivals for k in here) and not any(
                 lo <= v.first and v.last < hi and v.key in anchors for v in all_units):
             return True
     return False

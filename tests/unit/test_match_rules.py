@@ -187,6 +187,10 @@ def topic_verdicts(scorer, answer):
     ("병렬로 학습하는 게 배깅이고 순차적으로 학습하는 게 부스팅이에요", {"bagging": "covered", "boosting": "covered"}),
     ("부스팅은 순차적으로 학습해요. 그래서 병렬로 학습하는 배깅보다 느려요", {"bagging": "covered", "boosting": "covered"}),
     ("배깅도 트리를 순차적으로 학습해요", {"bagging": "missed", "boosting": "missed"}),  # 도 marks a topic too
+    # a clause without a topic goes on about the sentence's last one (배깅), not the next (부스팅)
+    ("배깅은 트리를 하나씩 만들면서 순차적으로 학습하고, 부스팅은 병렬로 학습해요",
+     {"bagging": "missed", "boosting": "missed"}),
+    ("부스팅은 트리를 하나씩 만들면서 순차적으로 학습해요", {"bagging": "missed", "boosting": "covered"}),
 ])
 def test_a_clause_about_a_rival_says_nothing_of_the_point(scorer, answer, expected):
     assert topic_verdicts(scorer, answer) == expected
