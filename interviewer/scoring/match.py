@@ -30,7 +30,7 @@ from .analysis import CASE_MARKERS, CONTENT_TAGS, DENIED_BEFORE, ENGLISH_NEGATOR
 
 # The matching algorithm's revision, part of every signature: bump it whenever a change to this
 # module or to analysis.py can change a verdict, so that equal signatures mean equal scores.
-MATCHER = "m23"
+MATCHER = "m24"
 
 
 @dataclass(frozen=True)
@@ -336,9 +336,11 @@ class CompiledQuestion:
         for ti, t in enumerate(targets):
             widths.setdefault((t.dense, len(t.keys) + settings.slack), []).append(ti)
         self.widths = widths
-        # Numbers ('기울기 0', '0.25', '1/4') must be matched for a window to count at all.
-        self.essential = [[r for r, k in enumerate(t.keys) if _is_number(k)] if len(t.keys) > 1 else []
-                          for t in targets]
+        # Numbers ('기울기 0', '0.25', '1/4') must be matched for a window to count at all, and so
+        # must both sides of a contrast ('학습 오차는 낮고 검증 오차는 높음': '둘 다 높음' is not it).
+        self.essential = [[r for r, k in enumerate(t.keys)
+                           if _is_number(k) or not glossary.antonyms.get(k, set()).isdisjoint(t.keys)]
+                          if len(t.keys) > 1 else [] for t in targets]
         self.max_width = max((w for _, w in widths), default=1)
         # key point index -> (its anchors, its rivals): see Scorer._topics and _rival_topic
         self.topics: dict[int, tuple[frozenset[str], frozenset[str]]] = {}

@@ -194,3 +194,14 @@ def topic_verdicts(scorer, answer):
 ])
 def test_a_clause_about_a_rival_says_nothing_of_the_point(scorer, answer, expected):
     assert topic_verdicts(scorer, answer) == expected
+
+
+@pytest.mark.parametrize("answer,expected", [
+    ("학습 오차는 낮은데 검증 오차는 높아요", "covered"),
+    ("train error는 작은데 validation error가 커요", "covered"),
+    # both sides of a contrast are the claim: one side alone is not it
+    ("학습 오차와 검증 오차가 둘 다 높아요", "missed"),
+])
+def test_a_contrast_needs_both_sides(scorer, answer, expected):
+    k = scorer.score("contrast", answer).key_points[0]
+    assert ("covered" if k.covered else "contradicted" if k.contradicted else "missed") == expected
