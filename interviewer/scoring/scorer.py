@@ -108,8 +108,10 @@ class Scorer:
 
         1. The candidates are the bank questions whose prompt shares a rare word with ours (one
            that at most 1 in 20 bank prompts use: 'ReLU', not '설명', '차이', '손실').
-        2. Each of our phrases is scored as an answer to a candidate. A bank key point covered
-           by exactly one of our key points pairs with it (one covered by two would blur them)...
+        2. Each of our phrases is scored as an answer to a candidate. A phrase that covers exactly
+           one bank key point votes for its own key point there (one that covers two says nothing
+           of which is which); the key point of ours with more than half of a bank point's
+           votes pairs with it...
         3. ...if, both ways, the bank point's label or one of its phrases, scored as an answer to
            our question, says at least half of one of our point's phrases (the statistics'
            floor) without contradicting it. A bank question on a neighbouring subject, whose
@@ -138,13 +140,18 @@ class Scorer:
         for b in self._bank.questions:
             if not self._bank_prompts[b.id] & ours:
                 continue
-            covers: dict[str, set[int]] = {}  # bank key point -> our key points covering it
+            covers: dict[str, Counter] = {}  # bank key point -> {our key point: phrases covering it}
             for i, p in phrases:
-                for k in bank.score_analysis(b, analyses[p]).key_points:
-                    if k.covered:
-                        covers.setdefault(k.id, set()).add(i)
-            pairs = [(b, kp, i) for kp in b.key_points if len(covers.get(kp.id, ())) == 1
-                     for i in covers[kp.id] if says_back(kp, i)]
+                hit = [k.id for k in bank.score_analysis(b, analyses[p]).key_points if k.covered]
+                if len(hit) == 1:
+                    covers.setdefault(hit[0], Counter())[i] += 1
+            pairs = []
+            for kp in b.key_points:
+                votes = covers.get(kp.id)
+                if votes:
+                    (i, n), = votes.most_common(1)
+                    if 2 * n > sum(votes.values()) and says_back(kp, i):
+                        pairs.append((b, kp, i))
             rank = (len({i for _, _, i in pairs}), len(pairs))
             if rank > best_rank:
                 best, best_rank = pairs, rank

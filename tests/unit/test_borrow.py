@@ -187,3 +187,43 @@ def test_a_borrowed_phrase_another_point_also_says_is_dropped(tmp_path, analyzer
     for t in targets:
         says.setdefault((t.keys, t.negative), set()).add(t.index)
     assert all(len(says[(t.keys, t.negative)]) == 1 for t in targets if (t.expanded_from or "").startswith("bank "))
+
+
+SCALED_DOT = """\
+questions:
+  - id: scaled
+    prompt: 어텐션에서 내적을 √d_k로 나누는 이유는?
+    key_points:
+      - id: grows
+        label: 내적의 분산이 d_k에 비례
+        phrases: ["내적의 분산이 d_k에 비례한다", "차원이 크면 내적 값이 커짐"]
+      - id: unit
+        label: 분산을 약 1로 유지
+        phrases: ["분산을 1 정도로 유지한다", "√d_k로 나눠 분산을 맞춤"]
+"""
+
+PRECISION_RECALL = """\
+questions:
+  - id: pr
+    prompt: 정밀도와 재현율을 설명해 주세요.
+    key_points:
+      - id: precision
+        label: 정밀도 = TP/(TP+FP)
+        phrases: ["정밀도는 TP/(TP+FP)", "양성 예측 중 실제 양성 비율"]
+      - id: recall
+        label: 재현율 = TP/(TP+FN)
+        phrases: ["실제 양성 중 맞힌 비율"]
+"""
+
+
+def test_a_stray_phrase_of_another_point_does_not_block_the_pairing(tmp_path, analyzer):
+    # '√d_k로 나눠 분산을 맞춤' (the unit point's) also covers tr-03's variance-grows point, which
+    # two phrases of 'grows' cover: the majority pairs.
+    assert "bank tr-03/variance-grows" in borrowed(scorer_for(tmp_path, analyzer, SCALED_DOT), "scaled")
+
+
+def test_a_phrase_covering_two_bank_points_does_not_vote(tmp_path, analyzer):
+    # '양성 예측 중 실제 양성 비율' covers met-01's precision and recall points alike: it says
+    # nothing of which is which, so recall still pairs with ours
+    lent = borrowed(scorer_for(tmp_path, analyzer, PRECISION_RECALL), "pr")
+    assert {"bank met-01/precision", "bank met-01/recall"} <= lent
