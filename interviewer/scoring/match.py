@@ -622,7 +622,7 @@ def _target_stats(ti, target, cnt, placed, w, essential, seq, analysis, floor, n
     return TargetStats(support, conflict)
 
 
-def _topic_keys(units: list[CUnit], analysis: AnswerAnalysis) -> tuple[dict[int, str], list[CUnit]]:
+def _topic_keys(units: list[CUnit], analysis: AnswerAnalysis) -> tuple[dict[int, str | None], list[CUnit]]:
     """({morph index of 은/는/도: key of the unit it marks, or None}, the units): the answer's
     topics ('에폭은'; '학습 때는' is a topic too, of no key)."""
     morphs = analysis.morphs
@@ -636,6 +636,7 @@ def _rival_topic(analysis: AnswerAnalysis, units: list[CUnit], topics, topic_key
     prompt names that the key point's label names, and those the other points' labels name. A
     clause whose topic (N은/는/도) is a rival, and which names none of the point's anchors, speaks
     of that rival: '이터레이션은 데이터셋 전체를 한 바퀴 도는 걸 말하고' does not say the epoch point.
+    A clause with no topic of its own has the last topic before it in its sentence.
     ``topic_keys``: :func:`_topic_keys` of the answer."""
     anchors, rivals = topics
     marked, all_units = topic_keys
