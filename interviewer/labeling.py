@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Callable, TextIO
 
 from .errors import TranscriptError
-from .transcript import fsync_dir
+from .transcript import fsync_dir, json_line
 
 COVERED, MISSED, CONTRADICTED = "covered", "missed", "contradicted"
 NAMES = {COVERED: "언급함", MISSED: "놓침", CONTRADICTED: "모순", None: "기록 없음"}
@@ -288,7 +288,7 @@ class LabelsWriter:
         return self._fd
 
     def append(self, record: dict) -> None:
-        data = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+        data = json_line(record)
         with _sigint_deferred():  # a Ctrl-C now lands after the line is whole and on disk
             fd = self._open()
             try:

@@ -104,7 +104,7 @@ class TranscriptWriter:
         """Write ``record`` as one JSON line and fsync it. When this returns, it is on disk."""
         if self._fd is None:
             raise TranscriptError(f"{self.path}: transcript already closed")
-        data = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+        data = json_line(record, separators=(",", ":"))
         try:
             view = memoryview(data)
             while view:  # os.write may write less than asked (signals, pipes); finish the line
@@ -132,6 +132,16 @@ class TranscriptWriter:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def json_line(record: dict, **dump_options) -> bytes:
+    """``record`` as one UTF-8 JSON line, readable as Korean. A string that UTF-8 cannot carry (a
+    lone surrogate: undecodable terminal bytes, a '\\ud800' escape) makes the line ASCII-escaped
+    instead, which JSON reads back as the same string: nothing is lost or refused."""
+    try:
+        return (json.dumps(record, ensure_ascii=False, **dump_options) + "\n").encode("utf-8")
+    except UnicodeEncodeError:
+        return (json.dumps(record, **dump_options) + "\n").encode("ascii")
 
 
 def fsync_dir(directory: Path) -> None:

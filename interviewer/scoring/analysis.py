@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import re
 import threading
 from collections import deque
 from dataclasses import dataclass
@@ -450,6 +451,15 @@ def _clauses(ms, bnd, text):
     if tail:
         out.append(tail)
     return [c for c in out if c]
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def valid_text(text: str) -> str:
+    """``text`` with each lone surrogate (a JSON '\\ud800' escape, undecodable terminal bytes) as
+    U+FFFD, one for one so that offsets still hold: Kiwi cannot read them."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
 
 
 # --- Kiwi --------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from typing import Iterable, Iterator
 from .. import __version__
 from ..rubric import Question, Rubric, bank_dir, load_rubric
 from .aggregate import ScoreResult, aggregate
-from .analysis import Analyzer, AnswerAnalysis, normalize
+from .analysis import Analyzer, AnswerAnalysis, normalize, valid_text
 from .match import (
     CompiledGlossary,
     LIGHT_KEYS,
@@ -83,6 +83,7 @@ class Scorer:
 
         def feed():
             for text in texts:
+                text = valid_text(text)
                 pending.append(text)
                 yield text
 

@@ -55,6 +55,15 @@ def test_bad_rubric_is_one_line(tmp_path):
     assert p.stderr.strip() == f"Error: {bad}:7: questions[0].key_points[0].phrases: must not be empty"
 
 
+def test_batch_answer_with_a_lone_surrogate_scores():
+    # a JSON '\\ud800' escape is a valid line; its answer still scores, and the output is UTF-8
+    p = run("score", "--rubric", MINI, "--batch", "-",
+            stdin='{"question": "sigmoid-cons", "answer": "\\ud800 기울기 소실이 생겨요 \\ud800"}\n')
+    assert p.returncode == 0, p.stderr
+    kp = json.loads(p.stdout)["key_points"][0]
+    assert kp["covered"] and kp["evidence"] == {"text": "기울기 소실", "start": 2, "end": 8}
+
+
 def test_batch_output_contract():
     answers = ["기울기 소실이 생겨요", "", "출력이 0 중심이라서 좋아요"]
     stdin = "".join(json.dumps({"question": "sigmoid-cons", "answer": a}, ensure_ascii=False) + "\n" for a in answers)

@@ -28,3 +28,13 @@ def test_long_answer_is_scored(mini_scorer):
     kp = r.key_points[0]
     assert kp.covered
     assert answer[kp.evidence.start:kp.evidence.end] == "기울기 소실"
+
+
+def test_a_lone_surrogate_is_read_as_a_replacement_character(mini_scorer):
+    # json.loads('"\\ud800"') gives one; Kiwi cannot read it. Offsets still point into the answer.
+    answer = "시그모이드는 \ud800 기울기 소실이 생겨요 \udcff"
+    r = mini_scorer.score("sigmoid-cons", answer)
+    kp = r.key_points[0]
+    assert kp.covered
+    assert answer[kp.evidence.start:kp.evidence.end] == kp.evidence.text == "기울기 소실"
+    assert mini_scorer.score("sigmoid-cons", "\ud800").score == 0.0

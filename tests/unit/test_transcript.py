@@ -58,6 +58,17 @@ def test_each_line_is_on_disk_when_append_returns(tmp_path):
     w.close()
 
 
+def test_an_answer_utf8_cannot_carry_is_kept_escaped(tmp_path):
+    # undecodable terminal bytes reach Python as lone surrogates; the line is written ASCII-escaped
+    w = TranscriptWriter.create(tmp_path, {}, when=WHEN)
+    w.append({"type": "answer", "answer": "기울기 \udcff 소실"})
+    w.append({"type": "answer", "answer": "기울기 소실"})
+    w.close()
+    lines = w.path.read_bytes().splitlines()
+    assert "기울기 소실".encode("utf-8") in lines[2]  # an ordinary line stays readable
+    assert [a["answer"] for a in read_transcript(w.path).answers] == ["기울기 \udcff 소실", "기울기 소실"]
+
+
 def test_round_trip(tmp_path):
     t = read_transcript(write_session(tmp_path))
     assert t.header["format"] == FORMAT and t.session == "2025-03-01_210405"
