@@ -459,7 +459,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 def valid_text(text: str) -> str:
     """``text`` with each lone surrogate (a JSON '\\ud800' escape, undecodable terminal bytes) as
     U+FFFD, one for one so that offsets still hold: Kiwi cannot read them."""
-    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+    return _SURROGATE.sub("\ufffd", text)
 
 
 # --- Kiwi --------------------------------------------------------------------------------
