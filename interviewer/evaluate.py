@@ -16,6 +16,7 @@ from typing import Callable, Iterable
 
 from .errors import InputError
 from .rubric import Rubric
+from .transcript import jsonl_lines
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ def load_labels(paths: Iterable[str | Path], rubric: Rubric, only_rubric_questio
     for path in paths:
         path = Path(path)
         try:
-            lines = path.read_text(encoding="utf-8").splitlines()
+            lines = jsonl_lines(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise InputError(f"{path}: file not found") from None
         except (OSError, UnicodeDecodeError) as exc:

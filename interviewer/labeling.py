@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Callable, TextIO
 
 from .errors import TranscriptError
-from .transcript import fsync_dir, json_line
+from .transcript import fsync_dir, json_line, jsonl_lines
 
 COVERED, MISSED, CONTRADICTED = "covered", "missed", "contradicted"
 NAMES = {COVERED: "언급함", MISSED: "놓침", CONTRADICTED: "모순", None: "기록 없음"}
@@ -118,7 +118,7 @@ def answer_items(transcript, rubric) -> tuple[list[AnswerItem], list[str]]:
 def labeled_turns(path: Path, session: str) -> set[int]:
     """Turns of ``session`` already in the labels file (a torn last line is not a label)."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = jsonl_lines(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return set()
     except (OSError, UnicodeDecodeError) as exc:

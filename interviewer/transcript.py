@@ -134,14 +134,36 @@ class TranscriptWriter:
         self.close()
 
 
+# Line breaks to str.splitlines (and to some editors) that json.dumps leaves in a string as they are.
+_LINE_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
+def json_text(record, **dump_options) -> str:
+    """``record`` as JSON readable as Korean, that any line splitter keeps in one piece: U+2028,
+    U+2029 and U+0085 in a string are written as escapes (JSON reads them back the same)."""
+    return json.dumps(record, ensure_ascii=False, **dump_options).translate(_LINE_BREAKS)
+
+
 def json_line(record: dict, **dump_options) -> bytes:
-    """``record`` as one UTF-8 JSON line, readable as Korean. A string that UTF-8 cannot carry (a
+    """``record`` as one UTF-8 JSON line (:func:`json_text`). A string that UTF-8 cannot carry (a
     lone surrogate: undecodable terminal bytes, a '\\ud800' escape) makes the line ASCII-escaped
     instead, which JSON reads back as the same string: nothing is lost or refused."""
     try:
-        return (json.dumps(record, ensure_ascii=False, **dump_options) + "\n").encode("utf-8")
+        return (json_text(record, **dump_options) + "\n").encode("utf-8")
     except UnicodeEncodeError:
         return (json.dumps(record, **dump_options) + "\n").encode("ascii")
+
+
+def jsonl_lines(text: str) -> list[str]:
+    """The lines of a JSONL text, split at '\\n' only: a JSON string may hold U+2028, U+2029 or
+    U+0085 unescaped (json.dumps with ensure_ascii=False writes them as they are), and
+    ``str.splitlines`` would cut the line there. A CRLF line's '\\r' and a leading BOM are dropped."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
 
 
 def fsync_dir(directory: Path) -> None:

@@ -7,6 +7,7 @@ import json
 import sys
 
 from ..errors import InputError
+from ..transcript import json_text, jsonl_lines
 
 HELP = "답변 하나 또는 JSONL 묶음을 채점 (score an answer or a batch)"
 
@@ -40,7 +41,7 @@ def run(args) -> int:
         scorer = _scorer(rubric)
         out = sys.stdout
         for result in scorer.score_many(items):
-            out.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
+            out.write(json_text(result.to_json()) + "\n")
         out.flush()
         return 0
     if not args.question:
@@ -59,7 +60,7 @@ def run(args) -> int:
     match = scorer.match(question, analysis, prune=not args.explain)
     result = scorer.aggregate(match)
     if args.json:
-        print(json.dumps(result.to_json(), ensure_ascii=False))
+        print(json_text(result.to_json()))
         return 0
     from ..feedback import render_result, use_color
 
@@ -85,10 +86,10 @@ def read_batch(source: str, rubric) -> list[tuple[str, str]]:
     name = "<stdin>" if source == "-" else source
     try:
         if source == "-":
-            lines = _decode(sys.stdin.buffer.read(), name).splitlines()
+            lines = jsonl_lines(_decode(sys.stdin.buffer.read(), name))
         else:
             with open(source, encoding="utf-8") as f:
-                lines = f.read().splitlines()
+                lines = jsonl_lines(f.read())
     except FileNotFoundError:
         raise InputError(f"{name}: file not found") from None
     except UnicodeDecodeError as exc:

@@ -64,6 +64,26 @@ def test_batch_answer_with_a_lone_surrogate_scores():
     assert kp["covered"] and kp["evidence"] == {"text": "기울기 소실", "start": 2, "end": 8}
 
 
+@pytest.mark.parametrize("via_file", [True, False])
+def test_batch_lines_are_json_lines(tmp_path, via_file):
+    # json.dumps(..., ensure_ascii=False) leaves U+2028, U+2029 and U+0085 in a string as they are:
+    # such a line is one item, and so are the lines of a file saved with a BOM and CRLF line ends
+    answers = ["기울기 소실\u2028이 생겨요", "출력\u2029", "줄\x85바꿈 기울기 소실"]
+    text = "".join(json.dumps({"question": "sigmoid-cons", "answer": a}, ensure_ascii=False) + "\r\n" for a in answers)
+    if via_file:
+        path = tmp_path / "in.jsonl"
+        path.write_bytes(("\ufeff" + text).encode("utf-8"))
+        p = run("score", "--rubric", MINI, "--batch", str(path))
+    else:
+        p = run("score", "--rubric", MINI, "--batch", "-", stdin=text)
+    assert p.returncode == 0, p.stderr
+    out = [json.loads(line) for line in p.stdout.splitlines()]  # the output splits anywhere alike
+    assert len(out) == 3
+    evidence = [o["key_points"][0]["evidence"] for o in out]
+    assert evidence == [{"text": "기울기 소실", "start": 0, "end": 6}, None,
+                        {"text": "기울기 소실", "start": 5, "end": 11}]
+
+
 def test_batch_output_contract():
     answers = ["기울기 소실이 생겨요", "", "출력이 0 중심이라서 좋아요"]
     stdin = "".join(json.dumps({"question": "sigmoid-cons", "answer": a}, ensure_ascii=False) + "\n" for a in answers)

@@ -69,6 +69,23 @@ def test_an_answer_utf8_cannot_carry_is_kept_escaped(tmp_path):
     assert [a["answer"] for a in read_transcript(w.path).answers] == ["기울기 \udcff 소실", "기울기 소실"]
 
 
+def test_a_line_keeps_text_other_tools_break_lines_at(tmp_path):
+    # str.splitlines, and some editors, break at U+2028, U+2029 and U+0085: a line holds them escaped
+    answer = "기울기 소실\u2028이 생겨요\u2029 다음\x85줄"
+    line = tr.json_line({"answer": answer})
+    assert len(line.decode("utf-8").splitlines()) == 1
+    assert json.loads(line)["answer"] == answer
+
+
+@pytest.mark.parametrize("text,lines", [
+    ('{"a": "x\u2028y"}\n{"a": "z\x85"}\n', ['{"a": "x\u2028y"}', '{"a": "z\x85"}']),
+    ('\ufeff{"a": 1}\r\n\r\n{"a": 2}', ['{"a": 1}', "", '{"a": 2}']),  # BOM, CRLF, no last newline
+    ("", []),
+])
+def test_jsonl_lines_split_at_newlines_only(text, lines):
+    assert tr.jsonl_lines(text) == lines
+
+
 def test_round_trip(tmp_path):
     t = read_transcript(write_session(tmp_path))
     assert t.header["format"] == FORMAT and t.session == "2025-03-01_210405"
