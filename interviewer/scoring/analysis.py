@@ -526,15 +526,32 @@ SYMBOL_WORDS = {
 }
 
 
+# After a symbol Kiwi reads most particles as nouns ('γ와 β로' -> γ/SW 와/NNG β/SW 로/NNG, 'β1과'
+# -> 과/NNG): glued to a symbol word (or to a number glued to one), they are read as the particles.
+PARTICLES_AFTER_SYMBOL = {
+    "와": "JC", "과": "JC", "랑": "JC", "이랑": "JC", "하고": "JC",
+    "로": "JKB", "으로": "JKB", "에": "JKB", "에서": "JKB", "보다": "JKB", "처럼": "JKB",
+    "도": "JX", "는": "JX", "은": "JX", "만": "JX", "까지": "JX", "부터": "JX",
+    "의": "JKG", "이": "JKS", "가": "JKS", "을": "JKO", "를": "JKO",
+}
+
+
 def _morphs(tokens, offset: int = 0) -> list[Morph]:
     out = []
     append = out.append
+    symbol_end = -1  # where the last symbol word (and a number glued to it) ends
     for t in tokens:
         form, tag, start = t.form, t.tag, offset + t.start
         if "-" in tag:  # irregular conjugation: 'VV-R' -> 'VV'
             tag = tag.split("-", 1)[0]
         elif tag == "SW" and form in SYMBOL_WORDS:
             form, tag = SYMBOL_WORDS[form], "SL"
+            symbol_end = start + t.len
+        elif start == symbol_end:
+            if tag == "SN":
+                symbol_end = start + t.len  # β1과 β2
+            elif tag in ("NNG", "NNP", "NNB") and form in PARTICLES_AFTER_SYMBOL:
+                tag = PARTICLES_AFTER_SYMBOL[form]
         # Only predicates (VV, VA, VX, VCP, VCN) have a lemma of their own ('되' -> '되다');
         # every other token's lemma is its form (and reading it costs time).
         append(_new_tuple(Morph, (form, tag, start, start + t.len, t.lemma if tag[0] == "V" else form)))

@@ -38,6 +38,10 @@ GOLDEN = [
     # Greek letters and a few math signs are read as their names (Kiwi tags them as symbols)
     ("통계 + γ/β", ["통계", "gamma", "beta"]),
     ("v = βv + ∇L", ["v", "beta", "v", "gradient", "l"]),
+    # ... and the particles glued to them, which Kiwi reads as nouns after a symbol (와/NNG, 로/NNG)
+    ("γ와 β로 scale & shift", ["gamma", "beta", "scale", "shift"]),
+    ("β1과 β2, μ과 σ로, γ도 학습", ["beta", "1", "beta", "2", "mu", "sigma", "gamma", "학습"]),
+    ("λ배 커짐", ["lambda", "배", "커지"]),  # not a particle: stays
     # nothing to keep
     ("음 어 그 뭐 약간 이제", []),
     ("", []),
