@@ -519,10 +519,12 @@ class KiwiAnalyzer:
 
 
 # Kiwi reads Greek letters and a few math signs as symbols (SW), which carry no content; an answer
-# written as keywords says 'γ/β', '∇L', 'Var ∝ d_k'. They are read as the words the glossary knows.
+# written as keywords says 'γ/β', '∇L', 'Var ∝ d_k', '출력 중심 ≠ 0'. They are read as the words the
+# glossary knows ('not' is a negator).
 SYMBOL_WORDS = {
     "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "η": "eta", "θ": "theta",
     "λ": "lambda", "μ": "mu", "σ": "sigma", "τ": "tau", "∇": "gradient", "∝": "proportional",
+    "≠": "not", "↑": "increase", "↓": "decrease",  # keyword notes: '출력 중심 ≠ 0', '학습률↓'
 }
 
 

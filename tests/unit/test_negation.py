@@ -28,6 +28,8 @@ NEGATIVE_PHRASE = [
     ("출력의 중심이 0이 아니다", "covered"),
     ("출력의 중심이 0이다", "contradicted"),
     ("출력의 중심이 0이 아닌 건 아니다", "contradicted"),  # double negation
+    ("출력 중심 ≠ 0", "covered"),  # a keyword note: '≠' reads as 'not'
+    ("출력 중심 = 0", "contradicted"),
 ]
 
 

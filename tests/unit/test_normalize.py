@@ -42,6 +42,7 @@ GOLDEN = [
     ("γ와 β로 scale & shift", ["gamma", "beta", "scale", "shift"]),
     ("β1과 β2, μ과 σ로, γ도 학습", ["beta", "1", "beta", "2", "mu", "sigma", "gamma", "학습"]),
     ("λ배 커짐", ["lambda", "배", "커지"]),  # not a particle: stays
+    ("학습률↓, 분산 ↑", ["학습률", "decrease", "분산", "increase"]),  # arrows of keyword notes
     # nothing to keep
     ("음 어 그 뭐 약간 이제", []),
     ("", []),
