@@ -107,7 +107,8 @@ LIGHT_ADVERBS = {
     # intensifiers: "엄청 단순하다" = "단순하다" (not 가장/제일: "가장 큰" is "최대"; 좀/그냥/되게 are fillers)
     "엄청", "꽤", "무척", "몹시", "대충",
 }
-ENGLISH_NEGATORS = {"not", "never", "cannot", "without", "isn't", "doesn't", "don't", "can't"}
+ENGLISH_NEGATORS = {"not", "never", "cannot", "without", "isn't", "aren't", "wasn't", "weren't", "doesn't", "don't",
+                    "didn't", "can't", "couldn't", "won't", "wouldn't", "shouldn't", "hasn't", "haven't"}
 ENGLISH_STOP = {"a", "an", "the", "of", "to", "in", "on", "for", "is", "are", "and", "or", "by", "be", "it", "as"}
 CONNECTIVE_ENDINGS = {
     "고", "며", "으며", "면서", "으면서", "지만", "는데", "은데", "ㄴ데", "ᆫ데", "니까", "으니까", "니",
@@ -538,6 +539,9 @@ PARTICLES_AFTER_SYMBOL = {
 }
 
 
+APOSTROPHES = {"'", "\u2019"}
+
+
 def _morphs(tokens, offset: int = 0) -> list[Morph]:
     out = []
     append = out.append
@@ -554,6 +558,15 @@ def _morphs(tokens, offset: int = 0) -> list[Morph]:
                 symbol_end = start + t.len  # β1과 β2
             elif tag in ("NNG", "NNP", "NNB") and form in PARTICLES_AFTER_SYMBOL:
                 tag = PARTICLES_AFTER_SYMBOL[form]
+        elif tag == "SL" and form in ("t", "T") and len(out) > 1 and out[-1].form in APOSTROPHES \
+                and out[-1].start == start - 1 and out[-2].tag == "SL" and out[-2].end == start - 1:
+            # Kiwi splits "aren't" into aren + ' + t: one word again, so that it negates
+            out.pop()
+            word = out.pop()
+            form = word.form + "'t"
+            start = word.start
+            append(_new_tuple(Morph, (form, tag, start, offset + t.start + t.len, form)))
+            continue
         # Only predicates (VV, VA, VX, VCP, VCN) have a lemma of their own ('되' -> '되다');
         # every other token's lemma is its form (and reading it costs time).
         append(_new_tuple(Morph, (form, tag, start, start + t.len, t.lemma if tag[0] == "V" else form)))

@@ -30,6 +30,8 @@ NEGATIVE_PHRASE = [
     ("출력의 중심이 0이 아닌 건 아니다", "contradicted"),  # double negation
     ("출력 중심 ≠ 0", "covered"),  # a keyword note: '≠' reads as 'not'
     ("출력 중심 = 0", "contradicted"),
+    ("the outputs aren't zero-centered", "covered"),  # an English contraction negates like 'not'
+    ("the outputs are zero-centered", "contradicted"),
 ]
 
 

@@ -43,6 +43,9 @@ GOLDEN = [
     ("β1과 β2, μ과 σ로, γ도 학습", ["beta", "1", "beta", "2", "mu", "sigma", "gamma", "학습"]),
     ("λ배 커짐", ["lambda", "배", "커지"]),  # not a particle: stays
     ("학습률↓, 분산 ↑", ["학습률", "decrease", "분산", "increase"]),  # arrows of keyword notes
+    # Kiwi splits "aren't" into aren + ' + t; it is one negator again (not content)
+    ("outputs aren't zero-centered", ["outputs", "zero", "centered"]),
+    ("it isn’t saturated", ["saturated"]),
     # nothing to keep
     ("음 어 그 뭐 약간 이제", []),
     ("", []),
