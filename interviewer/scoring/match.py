@@ -25,12 +25,12 @@ from rapidfuzz import fuzz, process
 
 from ..glossary import Glossary
 from ..rubric import KeyPoint, Question
-from .analysis import CASE_MARKERS, CONTENT_TAGS, DENIED_BEFORE, ENGLISH_NEGATORS, Analyzer, AnswerAnalysis, Unit, _lemma_key, _new_tuple, is_unrelated, normalize
+from .analysis import CASE_MARKERS, CONTENT_TAGS, DENIED_BEFORE, ENGLISH_NEGATORS, NOUN_TAGS, Analyzer, AnswerAnalysis, Unit, _lemma_key, _new_tuple, is_unrelated, normalize
 
 
 # The matching algorithm's revision, part of every signature: bump it whenever a change to this
 # module or to analysis.py can change a verdict, so that equal signatures mean equal scores.
-MATCHER = "m26"
+MATCHER = "m27"
 
 
 @dataclass(frozen=True)
@@ -342,6 +342,18 @@ class CompiledQuestion:
                            if _is_number(k) or not glossary.antonyms.get(k, set()).isdisjoint(t.keys)]
                           if len(t.keys) > 1 else [] for t in targets]
         self.max_width = max((w for _, w in widths), default=1)
+        # A key point's direction words: what its phrases say of their subject ('수렴이 빠름':
+        # @fast). A phrase of the point without one ('수렴 속도') is said the other way when
+        # the predicate after it in its clause is the opposite ('수렴 속도는 … 느려요').
+        directed: dict[tuple[str, int], set[str]] = {}
+        for t in targets:
+            directed.setdefault((t.owner, t.index), set()).update(k for k in t.keys if k in glossary.antonyms)
+        self.opposite: list[tuple[frozenset[str], frozenset[str]] | None] = []
+        for t in targets:
+            same = directed[(t.owner, t.index)]
+            opposite = set().union(*(glossary.antonyms[k] for k in same)) - same
+            bare = t.owner == "kp" and not any(k in glossary.antonyms for k in t.keys)
+            self.opposite.append((frozenset(opposite), frozenset(same)) if bare and opposite else None)
         # key point index -> (its anchors, its rivals): see Scorer._topics and _rival_topic
         self.topics: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
 
@@ -515,7 +527,8 @@ def match_question(cq: CompiledQuestion, analysis: AnswerAnalysis, glossary: Com
             if topics is not None and topic_keys is None:
                 topic_keys = _topic_keys(units, analysis)
             st = stats[ti] = _target_stats(ti, t, cnt, placed, min(cnt + slack, m), cq.essential[ti], seq,
-                                           analysis, floor, negations, topics and (topics, topic_keys))
+                                           analysis, floor, negations, topics and (topics, topic_keys),
+                                           cq.opposite[ti])
             if prune and st.support is not None:
                 key = (t.owner, t.index)
                 best[key] = max(best.get(key, no_best), (st.support.score, -ti))
@@ -545,7 +558,7 @@ def _sentence_view(units: list[CUnit], analysis: AnswerAnalysis, gap: int, dense
 
 
 def _target_stats(ti, target, cnt, placed, w, essential, seq, analysis, floor, negations, topics=None,
-                  max_spans=6) -> TargetStats:
+                  opposite=None, max_spans=6) -> TargetStats:
     """Best supporting and best contradicting window of one phrase of ``cnt`` words.
 
     ``placed`` lists (position, word k, |similarity|, similarity) of the phrase's matches in the
@@ -611,6 +624,8 @@ def _target_stats(ti, target, cnt, placed, w, essential, seq, analysis, floor, n
         if span_key not in negations:
             negations[span_key] = span_negations(analysis, a.first, b.last, matched)
         negative = (negations[span_key] + flips) % 2 == 1
+        if negative == target.negative and opposite is not None and _said_opposite(analysis, seq, max(spots), a.first, b.last, *opposite):
+            negative = not negative
         span = Span(-neg_score, a.start, b.end, ti)
         if negative == target.negative:
             if support is None:
@@ -620,6 +635,57 @@ def _target_stats(ti, target, cnt, placed, w, essential, seq, analysis, floor, n
         if support is not None and conflict is not None:
             break
     return TargetStats(support, conflict)
+
+
+CONDITIONAL_ENDINGS = {"면", "으면"}
+
+
+def _said_opposite(analysis: AnswerAnalysis, seq, after: int, first: int, last: int, opposite, same) -> bool:
+    """Does the rest of the clause after view position ``after`` (morpheme ``last``) say the
+    opposite of the key point's direction ('수렴 속도는 오히려 시그모이드보다 느려요' for a point
+    whose phrases say 빠르다)? Not when that word modifies a noun ('기울기 소실이 가장 큰 단점'),
+    is itself negated ('느리지 않아요'), when a
+    word of the point's own direction is in the clause, when it is said of another subject or
+    object in between ('데이터가 부족할 때 효과가 커요': 커요 is said of 효과), or after a
+    negated condition ('안 하면 … 느려요')."""
+    hi = analysis.clause_end(last)
+    morphs, markers = analysis.morphs, analysis.case_markers
+    found = None
+    for p in range(after + 1, len(seq)):
+        u = seq[p]
+        if u is None or u.first >= hi:
+            break
+        if u.key in same:
+            return False
+        if found is None and u.key in opposite and not (u.last + 1 < len(morphs) and morphs[u.last + 1].tag == "ETM"):
+            found = u  # a predicate, not a word that modifies a noun ('가장 큰 단점')
+    if found is None:
+        return False
+    i = last + 1
+    while i < found.first and morphs[i].tag in NOUN_TAGS:
+        i += 1  # the span's noun phrase goes on ('선형 영역 수가')
+    if i < found.first and _has_case_marker(markers, i):
+        i += 1  # and this is its own subject or object
+    if bisect.bisect_left(markers, i) != bisect.bisect_left(markers, found.first):
+        return False
+    return span_negations(analysis, found.first, found.last, [found]) % 2 == 0 and not _after_negated_condition(analysis, first)
+
+
+def _has_case_marker(markers: tuple[int, ...], i: int) -> bool:
+    k = bisect.bisect_left(markers, i)
+    return k < len(markers) and markers[k] == i
+
+
+def _after_negated_condition(analysis: AnswerAnalysis, first: int) -> bool:
+    """Does a negated condition come before morpheme ``first`` in its sentence ('스케일링을 안
+    하면 … 느려요' says what happens without it: the opposite of the point is the point)?"""
+    morphs = analysis.morphs
+    sentence = analysis.sentence_of(first)
+    lo = analysis.sentence_ends[sentence - 1] + 1 if sentence > 0 else 0
+    for i in range(analysis.clause_start(first) - 1, lo - 1, -1):
+        if morphs[i].tag == "EC" and morphs[i].form in CONDITIONAL_ENDINGS and analysis.negations_between(analysis.clause_start(i), i):
+            return True
+    return False
 
 
 def _topic_keys(units: list[CUnit], analysis: AnswerAnalysis) -> tuple[dict[int, str | None], list[CUnit]]:

@@ -204,3 +204,14 @@ def test_a_clause_about_a_rival_says_nothing_of_the_point(scorer, answer, expect
 ])
 def test_a_contrast_needs_both_sides(scorer, answer, expected):
     assert verdict(scorer, answer, "gap", question="contrast") == expected
+
+
+@pytest.mark.parametrize("answer,kp,expected", [
+    ("수렴 속도가 빨라요", "fast", "covered"),
+    ("수렴 속도는 오히려 시그모이드보다 느려요", "fast", "contradicted"),  # the point's phrases say 빠르다
+    ("수렴 속도가 느리지 않아요", "fast", "covered"),  # the opposite, negated
+    ("스케일링을 안 하면 수렴 속도가 느려요", "fast", "covered"),  # said of the case without it
+    ("데이터가 부족할 때 쓰는 경우가 많아요", "data", "covered"),  # 많아요 is said of 경우
+])
+def test_a_bare_phrase_said_the_opposite_way(scorer, answer, kp, expected):
+    assert verdict(scorer, answer, kp, "direction") == expected
