@@ -30,7 +30,7 @@ from .analysis import CASE_MARKERS, CONTENT_TAGS, DENIED_BEFORE, ENGLISH_NEGATOR
 
 # The matching algorithm's revision, part of every signature: bump it whenever a change to this
 # module or to analysis.py can change a verdict, so that equal signatures mean equal scores.
-MATCHER = "m27"
+MATCHER = "m28"
 
 
 @dataclass(frozen=True)
@@ -760,11 +760,10 @@ def span_negations(analysis: AnswerAnalysis, first: int, last: int, matched=None
         return 0
     morphs = analysis.morphs
     lo = first
-    if lo > 0 and (
-        (morphs[lo - 1].tag == "MAG" and morphs[lo - 1].form in ("안", "못"))
-        or (morphs[lo - 1].tag == "SL" and morphs[lo - 1].form.lower() in ENGLISH_NEGATORS)
-    ):
-        lo -= 1  # negators that stand before what they negate: 못 배움, not zero-centered
+    if lo > 0 and morphs[lo - 1].tag == "MAG" and morphs[lo - 1].form in ("안", "못"):
+        lo -= 1  # negators that stand before what they negate: 못 배움
+    else:
+        lo = _english_negator_before(morphs, lo)  # not zero-centered, doesn't cause vanishing gradient
     lo = max(lo, analysis.clause_start(last))
     hi = analysis.clause_end(last)
     negator_set = analysis.negators
@@ -797,6 +796,26 @@ def span_negations(analysis: AnswerAnalysis, first: int, last: int, matched=None
 
     # '아니다' negates its whole complement ('전체 평균 같은 개념도 아니고요'), whatever its head noun.
     return analysis.negations_between(lo, hi, lambda negator, host: foreign(negator, host) and not _copula_negated(morphs, host))
+
+
+ENGLISH_CLAUSE_WORDS = {"and", "or", "but", "so", "because", "while", "which", "that", "if", "when", "than"}
+
+
+def _english_negator_before(morphs, first: int, reach: int = 4) -> int:
+    """The index of an English negator that governs an English span starting at ``first``
+    ('doesn't cause vanishing gradient', 'not zero-centered'): one of the up to ``reach``
+    English words right before it, with no clause word ('and', 'but', 'because' …) between;
+    else ``first``."""
+    for j in range(first - 1, max(first - 1 - reach, -1), -1):
+        m = morphs[j]
+        if m.tag != "SL":
+            break
+        word = m.form.lower()
+        if word in ENGLISH_NEGATORS:
+            return j
+        if word in ENGLISH_CLAUSE_WORDS:
+            break
+    return first
 
 
 def _copula_negated(morphs, host: int) -> bool:

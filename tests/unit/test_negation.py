@@ -12,6 +12,9 @@ PAIRS = [
     ("sigmoid-cons", "vanishing", "기울기 소실과 관계있어요", "기울기 소실이랑은 관계없어요"),   # X와 관계없다 denies X
     ("sigmoid-cons", "vanishing", "기울기 소실과 관련돼요", "기울기 소실과 무관해요"),
     ("sigmoid-cons", "vanishing", "기울기 소실이 생길 수 있어요", "기울기 소실이 생길 일은 없어요"),  # -ㄹ 일은 없다
+    # an English negator governs the English words after it, up to a clause word
+    ("sigmoid-cons", "vanishing", "it causes the vanishing gradient", "it doesn't cause the vanishing gradient"),
+    ("sigmoid-cons", "vanishing", "it is not slow and causes vanishing gradient", "does not cause vanishing gradient"),
 ]
 
 
