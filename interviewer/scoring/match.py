@@ -643,11 +643,11 @@ CONDITIONAL_ENDINGS = {"면", "으면"}
 def _said_opposite(analysis: AnswerAnalysis, seq, after: int, first: int, last: int, opposite, same) -> bool:
     """Does the rest of the clause after view position ``after`` (morpheme ``last``) say the
     opposite of the key point's direction ('수렴 속도는 오히려 시그모이드보다 느려요' for a point
-    whose phrases say 빠르다)? Not when that word modifies a noun ('기울기 소실이 가장 큰 단점'),
-    is itself negated ('느리지 않아요'), when a
-    word of the point's own direction is in the clause, when it is said of another subject or
-    object in between ('데이터가 부족할 때 효과가 커요': 커요 is said of 효과), or after a
-    negated condition ('안 하면 … 느려요')."""
+    whose phrases say 빠르다)? Not when:
+    - that word modifies a noun ('기울기 소실이 가장 큰 단점') or is itself negated ('느리지 않아요');
+    - a word of the point's own direction is in the clause;
+    - it is said of another subject or object in between ('데이터가 부족할 때 효과가 커요');
+    - a negated condition comes before the span ('안 하면 … 느려요')."""
     hi = analysis.clause_end(last)
     morphs, markers = analysis.morphs, analysis.case_markers
     found = None
