@@ -61,6 +61,11 @@ class AnswerAnalysis:
         """Which sentence (0-based) a morpheme belongs to."""
         return bisect.bisect_left(self.sentence_ends, morph_index)
 
+    def sentence_start(self, morph_index: int) -> int:
+        """Index of the first morpheme of the sentence holding ``morph_index``."""
+        i = self.sentence_of(morph_index)
+        return self.sentence_ends[i - 1] + 1 if i > 0 else 0
+
     def clause_end(self, morph_index: int) -> int:
         """Index of the first boundary at or after ``morph_index`` (len(morphs) if none)."""
         i = bisect.bisect_left(self.boundaries, morph_index)
@@ -368,9 +373,9 @@ def negator_host(morphs: tuple[Morph, ...], i: int) -> int:
     def noun_of(j: int) -> int:
         return j - 1 if morphs[j].tag in ("XSV", "XSA") and j > 0 else j
 
-    if m.tag in ("VA", "VCN") or is_unrelated(m) or m.form == "없이":  # 없다 / 아니다 / 'X 없이': the noun they are said of
-        if is_unrelated(m):
-            return _complement_of(morphs, i)  # 'X랑 무관', 'X랑은 관계없어요'
+    if is_unrelated(m):
+        return _complement_of(morphs, i)  # 'X랑 무관', 'X랑은 관계없어요'
+    if m.tag in ("VA", "VCN") or m.form == "없이":  # 없다 / 아니다 / 'X 없이': the noun they are said of
         for j in range(i - 1, max(i - 4, -1), -1):
             if morphs[j].tag in ("NNG", "NNP", "NR", "SL", "SN", "XR", "NNB", "NP"):
                 if morphs[j].form in ("문제", "현상") and j and morphs[j - 1].tag in ("NNG", "NNP", "SL"):

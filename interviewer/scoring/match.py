@@ -664,25 +664,18 @@ def _said_opposite(analysis: AnswerAnalysis, seq, after: int, first: int, last: 
     i = last + 1
     while i < found.first and morphs[i].tag in NOUN_TAGS:
         i += 1  # the span's noun phrase goes on ('선형 영역 수가')
-    if i < found.first and _has_case_marker(markers, i):
+    if i < found.first and i in markers:
         i += 1  # and this is its own subject or object
     if bisect.bisect_left(markers, i) != bisect.bisect_left(markers, found.first):
         return False
     return span_negations(analysis, found.first, found.last, [found]) % 2 == 0 and not _after_negated_condition(analysis, first)
 
 
-def _has_case_marker(markers: tuple[int, ...], i: int) -> bool:
-    k = bisect.bisect_left(markers, i)
-    return k < len(markers) and markers[k] == i
-
-
 def _after_negated_condition(analysis: AnswerAnalysis, first: int) -> bool:
     """Does a negated condition come before morpheme ``first`` in its sentence ('스케일링을 안
     하면 … 느려요' says what happens without it: the opposite of the point is the point)?"""
     morphs = analysis.morphs
-    sentence = analysis.sentence_of(first)
-    lo = analysis.sentence_ends[sentence - 1] + 1 if sentence > 0 else 0
-    for i in range(analysis.clause_start(first) - 1, lo - 1, -1):
+    for i in range(analysis.clause_start(first) - 1, analysis.sentence_start(first) - 1, -1):
         if morphs[i].tag == "EC" and morphs[i].form in CONDITIONAL_ENDINGS and analysis.negations_between(analysis.clause_start(i), i):
             return True
     return False
@@ -706,15 +699,14 @@ def _rival_topic(analysis: AnswerAnalysis, units: list[CUnit], topics, topic_key
     ``topic_keys``: :func:`_topic_keys` of the answer."""
     anchors, rivals = topics
     marked, all_units = topic_keys
-    ends = analysis.sentence_ends
     for u in units:
         lo, hi = analysis.clause_start(u.first), analysis.clause_end(u.last)
         here = [k for j, k in marked.items() if lo <= j < hi]
         if not here:
             # A clause without a topic of its own goes on about the sentence's last topic:
             # '배깅은 하나씩 순서대로 학습하면서 앞 모델의 오차를 보정하고' (the boosting point's words).
-            s = bisect.bisect_left(ends, u.first)
-            before = [j for j in marked if (ends[s - 1] if s else -1) < j < lo]
+            start = analysis.sentence_start(u.first)
+            before = [j for j in marked if start <= j < lo]
             if before:
                 lo = max(before)
                 here = [marked[lo]]
@@ -768,14 +760,16 @@ def span_negations(analysis: AnswerAnalysis, first: int, last: int, matched=None
     hi = analysis.clause_end(last)
     negator_set = analysis.negators
 
+    def said(k: int) -> bool:  # one of the span's matched words
+        return first <= k <= last and (matched is None or any(u.first <= k <= u.last for u in matched))
+
     def own(host: int) -> bool:
         if morphs[host].tag in ("XSV", "XSA") and host:
             host -= 1  # 갱신+되: the noun stands for its verb
-        return first <= host <= last and (matched is None or any(u.first <= host <= u.last for u in matched))
+        return said(host)
 
     def foreign(negator: int, host: int) -> bool:
-        if is_unrelated(morphs[negator]) and first <= negator <= last and (
-                matched is None or any(u.first <= negator <= u.last for u in matched)):
+        if is_unrelated(morphs[negator]) and said(negator):
             return True  # a negating word the phrase says itself ('배치 크기와 무관')
         if host < 0 or host in negator_set:
             return False  # unknown host, or another negator (없지 않다)
