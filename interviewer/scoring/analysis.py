@@ -572,6 +572,16 @@ def _morphs(tokens, offset: int = 0) -> list[Morph]:
             start = word.start
             append(_new_tuple(Morph, (form, tag, start, offset + t.start + t.len, form)))
             continue
+        elif tag == "SL" and form.endswith(".") and len(form) > 1 and "." not in form[:-1]:
+            # Kiwi keeps a period in the English word before it and may cut the word in two
+            # ('fast.'; 'gradient.' -> gradi + ent.): the word is one again, the period a sentence end
+            end = start + t.len
+            if out and out[-1].tag == "SL" and out[-1].end == start:
+                word = out.pop()
+                form, start = word.form + form, word.start
+            append(_new_tuple(Morph, (form[:-1], tag, start, end - 1, form[:-1])))
+            append(_new_tuple(Morph, (".", "SF", end - 1, end, ".")))
+            continue
         # Only predicates (VV, VA, VX, VCP, VCN) have a lemma of their own ('되' -> '되다');
         # every other token's lemma is its form (and reading it costs time).
         append(_new_tuple(Morph, (form, tag, start, start + t.len, t.lemma if tag[0] == "V" else form)))

@@ -35,6 +35,7 @@ NEGATIVE_PHRASE = [
     ("출력 중심 = 0", "contradicted"),
     ("the outputs aren't zero-centered", "covered"),  # an English contraction negates like 'not'
     ("the outputs are zero-centered", "contradicted"),
+    ("it is not zero-centered.", "covered"),  # 'centered.' was cut into cen + tered.
 ]
 
 

@@ -46,6 +46,10 @@ GOLDEN = [
     # Kiwi splits "aren't" into aren + ' + t; it is one negator again (not content)
     ("outputs aren't zero-centered", ["outputs", "zero", "centered"]),
     ("it isn’t saturated", ["saturated"]),
+    # before a period Kiwi keeps it in the word and cuts the word ('gradient.' -> gradi + ent.)
+    ("vanishing gradient. 그래서 느려요", ["vanishing", "gradient", "느리"]),
+    ("ReLU is fast.", ["relu", "fast"]),
+    ("e.g. ReLU", ["e.g.", "relu"]),
     # nothing to keep
     ("음 어 그 뭐 약간 이제", []),
     ("", []),
@@ -82,6 +86,13 @@ def test_set_inside_a_compound_is_not_three(analyzer):
     text = "검증셋에서 평가해요"
     keys = [u.key for u in normalize(text, next(analyzer.morphemes([text]))).units]
     assert "3" not in keys and keys[-1] == "평가"
+
+
+def test_a_period_after_an_english_word_ends_the_sentence(analyzer):
+    text = "it is not zero-centered. 그래서 느려요"
+    a = normalize(text, next(analyzer.morphemes([text])))
+    assert [a.morphs[i].form for i in a.sentence_ends] == [".", "어요"]
+    assert [u.key for u in a.units] == ["zero", "centered", "느리"]
 
 
 def test_a_slash_does_not_end_a_sentence(analyzer):
