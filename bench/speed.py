@@ -71,7 +71,7 @@ def main(argv=None) -> int:
 
     from interviewer.rubric import load_rubric
     from interviewer.scoring.analysis import KiwiAnalyzer
-    from interviewer.scoring.scorer import Scorer
+    from interviewer.scoring.scorer import Scorer, glossary_nouns
 
     items = answers(args.answers)
     texts = [it["answer"] for it in items]
@@ -93,11 +93,14 @@ def main(argv=None) -> int:
 
 
     rubric = load_rubric()
-    analyzer = KiwiAnalyzer()
-    kiwi = analyzer.kiwi
+    scorer = Scorer(rubric, KiwiAnalyzer())
+    # Kiwi alone has a Kiwi of its own with the same words: scoring lowers its own Kiwi's worker
+    # priority (analysis.WORKER_NICE), which would slow Kiwi alone when the machine is busy.
+    alone = KiwiAnalyzer()
+    alone.add_words(glossary_nouns(rubric.glossary))
+    kiwi = alone.kiwi
 
     # Warm-up both paths (compiles every question once, as a long batch would anyway).
-    scorer = Scorer(rubric, analyzer)
     for _ in scorer.score_many((it["question"], it["answer"]) for it in items[:400]):
         pass
     for _ in kiwi.tokenize(texts[:400]):

@@ -1,8 +1,11 @@
 """Golden table for normalisation: what content units an answer is reduced to."""
 
+import os
+import threading
+
 import pytest
 
-from interviewer.scoring.analysis import normalize
+from interviewer.scoring.analysis import WORKER_NICE, normalize
 
 GOLDEN = [
     # spoken fillers and endings disappear; verbs become lemmas
@@ -100,3 +103,17 @@ def test_a_slash_does_not_end_a_sentence(analyzer):
     text = "γ/β로 다시 조정, 그리고 끝."
     a = normalize(text, next(analyzer.morphemes([text])))
     assert [a.morphs[i].form for i in a.sentence_ends] == [",", "."]
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="per-thread priority is Linux's")
+def test_kiwi_workers_run_below_the_calling_thread(analyzer):
+    """Kiwi's workers analyse ahead while the calling thread matches; with one thread more than
+    cores, they must leave the caller a whole core (bench/speed.py shows the effect)."""
+    list(analyzer.morphemes(["기울기 소실이 생겨요", "음 그러니까"]))
+    workers = analyzer.workers
+    assert workers, "the analyzer knows Kiwi's worker threads"
+    assert not workers & {t.native_id for t in threading.enumerate()}
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    alive = {int(t) for t in os.listdir("/proc/self/task")}
+    assert all(os.getpriority(os.PRIO_PROCESS, t) >= min(19, own + WORKER_NICE) for t in workers & alive)
+    assert workers & alive
