@@ -190,6 +190,8 @@ def _lemma_key(m: Morph) -> str:
 _new_tuple = tuple.__new__
 
 
+BOUNDS = {"이상": "≥", "이하": "≤", "초과": ">", "미만": "<"}  # '0 이상' -> '≥0': never a typo of another bound
+
 L_DROP_ENDINGS = "ᆫᆯᆸ"  # endings that drop a stem's final ㄹ
 L_VERB_READINGS = {"끌": "끄"}  # an ㄹ-stem Kiwi may pick -> the stem meant (before those endings)
 
@@ -243,7 +245,7 @@ def content_units(morphs: tuple[Morph, ...], skip: set[int]) -> list[Unit]:
             elif tag == "NR" and m.form in NATIVE_NUMBERS and not (
                     i and morphs[i - 1].end == m.start and morphs[i - 1].tag in NOUN_TAGS):
                 key = NATIVE_NUMBERS[m.form]  # standing alone: '셋' glued to a noun is 'set' (검증+셋)
-            start, first = m.start, i
+            start, first, end, last = m.start, i, m.end, i
             if key is None and tag == "SN":
                 sign = _sign_of(morphs, i)
                 if sign >= 0:  # '-1에서 1', '마이너스 1': -1 is not the 1 of a phrase
@@ -253,10 +255,14 @@ def content_units(morphs: tuple[Morph, ...], skip: set[int]) -> list[Unit]:
                 if i + 1 < len(morphs) and morphs[i + 1].form == "보다" and morphs[i + 1].tag == "JKB":
                     # '기울기가 1보다 작아서' compares with 1: it is not '기울기가 1'
                     key = (key or m.form) + "보다"
+                elif i + 1 < len(morphs) and morphs[i + 1].form in BOUNDS and morphs[i + 1].tag == "NNG":
+                    # '출력이 항상 0 이상' is not '출력이 항상 0': the bound is part of the number ('≥0')
+                    key, end, last = BOUNDS[morphs[i + 1].form] + (key or m.form), morphs[i + 1].end, i + 1
+                    skip.add(i + 1)
             if key is not None:
                 pending_prefix = None
                 prev_noun = False
-                units.append(_new_tuple(Unit, (key, start, m.end, first, i)))
+                units.append(_new_tuple(Unit, (key, start, end, first, last)))
                 continue
         if (tag not in CONTENT_TAGS and not (tag == "MM" and m.form in CONTENT_DETERMINERS)) or i in skip:
             pending_prefix = None
@@ -605,6 +611,13 @@ def _morphs(tokens, offset: int = 0) -> list[Morph]:
         elif tag == "SW" and form in SYMBOL_WORDS:
             form, tag = SYMBOL_WORDS[form], "SL"
             symbol_end = start + t.len
+        elif form == "인" and tag == "NNG" and out and out[-1].tag == "SN" and out[-1].end == start:
+            # '0인 지점', '기울기가 1인 구간': after a number Kiwi reads 인 as a noun (3인 가족, a
+            # head count); in an answer it is 이다 + -ㄴ, 'which is 0'
+            end = start + t.len
+            append(_new_tuple(Morph, ("이", "VCP", start, end, "이다")))
+            append(_new_tuple(Morph, ("ᆫ", "ETM", start, end, "ᆫ")))
+            continue
         elif start == symbol_end:
             if tag == "SN":
                 symbol_end = start + t.len  # β1과 β2

@@ -30,7 +30,7 @@ from .analysis import CASE_MARKERS, CONTENT_TAGS, DENIED_BEFORE, ENGLISH_NEGATOR
 
 # The matching algorithm's revision, part of every signature: bump it whenever a change to this
 # module or to analysis.py can change a verdict, so that equal signatures mean equal scores.
-MATCHER = "m29"
+MATCHER = "m30"
 
 
 @dataclass(frozen=True)
@@ -731,8 +731,9 @@ def _argument_of_another(analysis: AnswerAnalysis, units: list[CUnit]) -> bool:
             continue
         case = morphs[j].tag
         for v in units[a + 1:]:
-            if not (morphs[v.last].tag in ("VV", "VA") or (v.last + 1 < n and morphs[v.last + 1].tag in ("XSV", "XSA"))):
-                continue
+            if not (morphs[v.last].tag in ("VV", "VA") or (v.last + 1 < n and morphs[v.last + 1].tag in ("XSV", "XSA"))
+                    or (case == "JKS" and v.last + 1 < n and morphs[v.last + 1].tag in ("VCP", "JKC"))):
+                continue  # not a predicate: a verb, an adjective, or what a subject is or becomes ('평균이 0이 아니고')
             for k in markers[bisect.bisect_right(markers, j):bisect.bisect_left(markers, v.first)]:
                 if morphs[k].tag == case and not any(w.first <= k - 1 <= w.last for w in units):
                     return True  # the noun before this marker is not one of the phrase's words

@@ -63,6 +63,15 @@ def test_a_subject_or_object_belongs_to_its_own_predicate(scorer, answer, kp, ex
     assert verdict(scorer, answer, kp) == expected
 
 
+@pytest.mark.parametrize("answer,expected", [
+    ("출력이 항상 0이에요", "covered"),  # '0인' in the phrase is 0 + 이다, not a noun 인 to find
+    ("출력이 항상 0 이상이에요", "missed"),  # '0 이상' is not 0
+    ("출력이 항상 양수라서 평균이 0이 아니에요", "missed"),  # what is not 0 is the mean, not the output
+])
+def test_a_number_is_what_its_own_subject_is(scorer, answer, expected):
+    assert verdict(scorer, answer, "always-zero") == expected
+
+
 @pytest.mark.parametrize("answer,kp,expected", [
     # '-게 V지 않다' and '많이 안 V' deny the manner, not the verb
     ("학습률을 크게 잡지 않아요", "small-lr", "covered"),
