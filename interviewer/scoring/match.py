@@ -30,7 +30,7 @@ from .analysis import CASE_MARKERS, CONTENT_TAGS, DENIED_BEFORE, ENGLISH_NEGATOR
 
 # The matching algorithm's revision, part of every signature: bump it whenever a change to this
 # module or to analysis.py can change a verdict, so that equal signatures mean equal scores.
-MATCHER = "m30"
+MATCHER = "m31"
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ ANTONYM = 0.999  # similarity of a glossary antonym (stored negated: it flips po
 LIGHT_KEYS = frozenset(
     "하 되 있 이 것 수 문제 발생 경우 때 사용 방법 현상 부분 정도 점 가지 쓰 생기 일어나 나타나 "
     "통하 위하 대하 따르 주 만들 보 많 시키 갖 가 오 나오 크 작 더 좋 높 낮 중요 필요 역할 "
-    "특징 의미 결과 과정 효과 이유 때문 모델 학습 데이터 함수 값 방식 기법 등 "
+    "특징 의미 결과 과정 효과 이유 때문 모델 학습 데이터 함수 값 방식 기법 등 곳 "
     "쓰이 해당 지니 미치 끼치".split()
 )
 

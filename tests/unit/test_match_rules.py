@@ -72,6 +72,12 @@ def test_a_number_is_what_its_own_subject_is(scorer, answer, expected):
     assert verdict(scorer, answer, "always-zero") == expected
 
 
+def test_a_place_word_is_light(scorer):
+    # '곳' (a place) says no more than '데' or '부분': the phrase is 평평 … 지나가
+    assert verdict(scorer, "평평한 데서도 멈추지 않고 지나가요", "flat-pass") == "covered"
+    assert verdict(scorer, "평평한 데서는 멈춰요", "flat-pass") == "missed"
+
+
 @pytest.mark.parametrize("answer,kp,expected", [
     # '-게 V지 않다' and '많이 안 V' deny the manner, not the verb
     ("학습률을 크게 잡지 않아요", "small-lr", "covered"),
