@@ -30,7 +30,7 @@ from .analysis import CASE_MARKERS, CONTENT_TAGS, DENIED_BEFORE, ENGLISH_NEGATOR
 
 # The matching algorithm's revision, part of every signature: bump it whenever a change to this
 # module or to analysis.py can change a verdict, so that equal signatures mean equal scores.
-MATCHER = "m31"
+MATCHER = "m32"
 
 
 @dataclass(frozen=True)
@@ -375,8 +375,10 @@ def compile_phrase(text: str, analysis: AnswerAnalysis, glossary: CompiledGlossa
     if len(implied) >= 2:
         dense = implied  # '수렴 속도가 빠름' says '수렴이 빠름': 빠르다 carries the 속도
     negative = span_negations(analysis, units[0].first, units[-1].last) % 2 == 1 if units else False
-    if dense:
+    if dense and not (negative and len(dense) == 1 and len(keys) > 2):
         return Target(owner, index, text, dense, negative, expanded_from, True)
+    # A negated phrase with one word besides light ones ('값이 음수일 경우 학습을 하지 못함'): its
+    # negation is of the light words, so they stay; alone, 음수 would take the negation.
     return Target(owner, index, text, keys, negative, expanded_from, False)
 
 

@@ -72,6 +72,13 @@ def test_a_number_is_what_its_own_subject_is(scorer, answer, expected):
     assert verdict(scorer, answer, "always-zero") == expected
 
 
+def test_a_negated_phrase_keeps_the_light_words_its_negation_is_on(scorer):
+    # light words dropped, the phrase would be 음수 alone, negated: every answer that says
+    # 음수 without a negator would contradict it
+    assert verdict(scorer, "음수 입력이면 기울기가 0이라서 뉴런이 죽어요", "negative-light") != "contradicted"
+    assert verdict(scorer, "값이 음수일 경우 학습을 할 수 있어요", "negative-light") == "contradicted"
+
+
 def test_a_place_word_is_light(scorer):
     # '곳' (a place) says no more than '데' or '부분': the phrase is 평평 … 지나가
     assert verdict(scorer, "평평한 데서도 멈추지 않고 지나가요", "flat-pass") == "covered"
