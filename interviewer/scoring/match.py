@@ -30,7 +30,7 @@ from .analysis import CASE_MARKERS, CONTENT_TAGS, DENIED_BEFORE, ENGLISH_NEGATOR
 
 # The matching algorithm's revision, part of every signature: bump it whenever a change to this
 # module or to analysis.py can change a verdict, so that equal signatures mean equal scores.
-MATCHER = "m32"
+MATCHER = "m33"
 
 
 @dataclass(frozen=True)
@@ -626,6 +626,8 @@ def _target_stats(ti, target, cnt, placed, w, essential, seq, analysis, floor, n
         if span_key not in negations:
             negations[span_key] = span_negations(analysis, a.first, b.last, matched)
         negative = (negations[span_key] + flips) % 2 == 1
+        if negative and not target.negative and not flips and _in_condition(analysis, b.last):
+            negative = False  # 'X가 없으면 …' supposes, it does not deny
         if negative == target.negative and opposite is not None and _said_opposite(analysis, seq, max(spots), a.first, b.last, *opposite):
             negative = not negative
         span = Span(-neg_score, a.start, b.end, ti)
@@ -640,6 +642,12 @@ def _target_stats(ti, target, cnt, placed, w, essential, seq, analysis, floor, n
 
 
 CONDITIONAL_ENDINGS = {"면", "으면"}
+
+
+def _in_condition(analysis: AnswerAnalysis, last: int) -> bool:
+    """Does the clause of morpheme ``last`` end in a condition (-면: '비선형 함수가 없으면')?"""
+    end = analysis.clause_end(last)
+    return end < len(analysis.morphs) and analysis.morphs[end].tag == "EC" and analysis.morphs[end].form in CONDITIONAL_ENDINGS
 
 
 def _said_opposite(analysis: AnswerAnalysis, seq, after: int, first: int, last: int, opposite, same) -> bool:

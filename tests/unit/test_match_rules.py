@@ -79,6 +79,16 @@ def test_a_negated_phrase_keeps_the_light_words_its_negation_is_on(scorer):
     assert verdict(scorer, "값이 음수일 경우 학습을 할 수 있어요", "negative-light") == "contradicted"
 
 
+@pytest.mark.parametrize("answer,expected", [
+    ("활성화 함수가 없으면 층을 쌓아도 선형 모델이에요", "covered"),  # supposes its absence: it is needed
+    ("활성화 함수를 안 쓰면 선형 모델이 돼요", "covered"),
+    ("활성화 함수는 없어도 돼요", "contradicted"),  # -어도 is no condition
+    ("활성화 함수는 사용하지 않아요", "contradicted"),
+])
+def test_a_negated_condition_supposes(scorer, answer, expected):
+    assert verdict(scorer, answer, "use-activation") == expected
+
+
 def test_a_place_word_is_light(scorer):
     # '곳' (a place) says no more than '데' or '부분': the phrase is 평평 … 지나가
     assert verdict(scorer, "평평한 데서도 멈추지 않고 지나가요", "flat-pass") == "covered"
