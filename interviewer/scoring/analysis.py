@@ -315,7 +315,7 @@ def normalize(text: str, morphs: Iterable[Morph]) -> AnswerAnalysis:
             # 'A 아니면 B' right after a noun is 'A or B' ('0이 아니면' still negates), and
             # '-잖아요' is Kiwi's 지+않+아요 but confirms rather than negates ("1이잖아요").
             either = tag == "VCN" and 0 < i < last and morphs[i + 1].form in ("면", "으면") and morphs[i - 1].tag in NOUN_TAGS
-            if not either and "잖" not in text[m.start:m.end] and not _few(morphs, i):
+            if not either and "잖" not in text[m.start:m.end] and not _few(morphs, i) and not _asks(morphs, i):
                 negators.append(i)
         elif tag in ("VA", "XR", "NNG") and is_unrelated(m) and _complement_of(morphs, i) >= 0:
             # 'X랑 무관해요' denies X. The word stays content: a phrase that says it ('배치 크기와
@@ -340,6 +340,28 @@ def normalize(text: str, morphs: Iterable[Morph]) -> AnswerAnalysis:
         sentence_ends=tuple(sentence_ends),
         case_markers=tuple(case_markers),
     )
+
+
+QUESTION_ENDINGS = {"ᆫ지", "는지", "은지"}  # '… 아닌지 확인해요', '안 맞는지 봐요'
+HEDGE_ENDINGS = {"을까", "ᆯ까", "을까요", "ᆯ까요"}  # '생기지 않을까 싶어요' asserts
+
+
+def _asks(morphs, i: int) -> bool:
+    """Is the negator at ``i`` part of a question, not a denial: an embedded one ('오버슈팅하는 건
+    아닌지 확인해요', '짝이 안 맞는지 봐요', '문제가 없는지') or a hedge that asserts ('소실이 생기지
+    않을까 싶어요', '수렴하지 않나 싶어요')?"""
+    n = len(morphs)
+    j = i + 1
+    if morphs[i].tag == "MAG" and j < n and morphs[j].tag in ("VV", "VA", "XSV", "XSA"):
+        j += 1  # 안 맞 + 는지
+    if j >= n:
+        return False
+    m = morphs[j]
+    if (m.tag == "EC" and m.form in QUESTION_ENDINGS) or m.form in HEDGE_ENDINGS:
+        return True
+    if j + 1 < n and m.tag == "ETM" and morphs[j + 1].form == "지" and morphs[j + 1].tag == "NNB":
+        return True  # 없 + 는 + 지
+    return m.form == "나" and m.tag == "EC" and j + 1 < n and morphs[j + 1].form == "싶"
 
 
 def _few(morphs, i: int) -> bool:

@@ -108,6 +108,25 @@ def test_few_is_not_negation(analyzer, text, negated):
     assert bool(analysis.negators) == negated
 
 
+@pytest.mark.parametrize("text,negated", [
+    ("오버슈팅하는 건 아닌지 확인해요", False),  # an embedded question asks, it does not deny
+    ("짝이 안 맞는지 봐요", False),
+    ("shape이 다르지 않은지 봐요", False),
+    ("문제가 없는지 확인해요", False),
+    ("기울기 소실이 생기지 않을까 싶어요", False),  # a hedge that asserts
+    ("수렴하지 않나 싶어요", False),
+    ("오버슈팅은 아니에요", True),
+    ("짝이 안 맞아요", True),
+    ("문제가 없어요", True),
+    ("기울기 소실이 생기지 않아요", True),
+])
+def test_a_question_is_not_a_denial(analyzer, text, negated):
+    from interviewer.scoring.analysis import normalize
+
+    analysis = normalize(text, next(analyzer.morphemes([text])))
+    assert bool(analysis.negators) == negated
+
+
 def test_without_negates_the_noun_before_it(mini_scorer):
     """'X 없이' is 'without X': it denies X, not the verb after it."""
     kp = {k.id: k for k in mini_scorer.score("sigmoid-cons", "기울기 소실 없이 깊은 망도 수렴해요").key_points}["vanishing"]
