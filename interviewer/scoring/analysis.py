@@ -296,6 +296,10 @@ def content_units(morphs: tuple[Morph, ...], skip: set[int]) -> list[Unit]:
 _NEGATOR_TAGS = {"VCN", "VX", "VV", "MAG", "VA", "SL"}  # is_negator is false for any other tag
 _BOUNDARY_TAGS = {"EF", "SF", "SP", "EC", "NNB", "NNG", "MAJ"}  # likewise is_boundary
 _SENTENCE_END_TAGS = {"EF", "SF", "SP"}
+# Marks that join what is on both sides, in notes: 'γ/β', 'train/val' (a slash), '학습용·최소화 대상'
+# (a middle dot), 'loss: 최소화 대상' (a colon says what the word before it is). They end a clause,
+# not a sentence, so that a phrase may match across them.
+JOINERS = {"/", "·", ":"}
 
 
 def normalize(text: str, morphs: Iterable[Morph]) -> AnswerAnalysis:
@@ -327,7 +331,7 @@ def normalize(text: str, morphs: Iterable[Morph]) -> AnswerAnalysis:
             # '-면 안 되다' (must not): the negation belongs to the clause before '면'.
             if not (m.form in ("면", "으면") and i < last and morphs[i + 1].form == "안"):
                 boundaries.append(i)
-            if tag in _SENTENCE_END_TAGS and m.form != "/":  # 'γ/β', 'train/val': a slash joins words
+            if tag in _SENTENCE_END_TAGS and m.form not in JOINERS:
                 sentence_ends.append(i)
     return AnswerAnalysis(
         text=text,

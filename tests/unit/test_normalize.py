@@ -102,6 +102,14 @@ def test_a_period_after_an_english_word_ends_the_sentence(analyzer):
     assert [u.key for u in a.units] == ["zero", "centered", "느리"]
 
 
+@pytest.mark.parametrize("text", ["loss: 최소화 대상", "학습용·최소화 대상", "train/val 차이"])
+def test_a_note_mark_joins_its_words(analyzer, text):
+    """In notes a colon, a middle dot and a slash join what is around them: they end a clause,
+    not a sentence, so a phrase ('손실 최소화') may match across them."""
+    a = normalize(text, next(analyzer.morphemes([text])))
+    assert not a.sentence_ends and len(a.boundaries) == 1
+
+
 def test_a_slash_does_not_end_a_sentence(analyzer):
     """'γ/β', 'train/val gap': a slash joins words, so a phrase may match across it."""
     text = "γ/β로 다시 조정, 그리고 끝."
