@@ -375,10 +375,11 @@ def compile_phrase(text: str, analysis: AnswerAnalysis, glossary: CompiledGlossa
     if len(implied) >= 2:
         dense = implied  # '수렴 속도가 빠름' says '수렴이 빠름': 빠르다 carries the 속도
     negative = span_negations(analysis, units[0].first, units[-1].last) % 2 == 1 if units else False
-    if dense and not (negative and len(dense) == 1 and len(keys) > 2):
+    # A negated phrase of one word and two or more light ones ('값이 음수일 경우 학습을 하지 못함')
+    # keeps them: its negation is of the light words, and 음수 alone would take it.
+    keep_light = negative and len(dense) == 1 and len(keys) > 2
+    if dense and not keep_light:
         return Target(owner, index, text, dense, negative, expanded_from, True)
-    # A negated phrase with one word besides light ones ('값이 음수일 경우 학습을 하지 못함'): its
-    # negation is of the light words, so they stay; alone, 음수 would take the negation.
     return Target(owner, index, text, keys, negative, expanded_from, False)
 
 
@@ -730,7 +731,8 @@ def _argument_of_another(analysis: AnswerAnalysis, units: list[CUnit]) -> bool:
     """Does a matched subject (N이/가) or object (N을/를) belong to another predicate? It does
     when a noun with the same case marker stands between it and a matched predicate after it:
     '드롭아웃을 쓰면 과적합을 줄일' (줄이's object is 과적합), '내적 값이 d_k가 커질수록'
-    (what grows is d_k). Such a window does not say the phrase."""
+    (what grows is d_k). For a subject, what it is or becomes is a predicate too: in '출력이 항상
+    양수라서 평균이 0이 아니고', 0 is the mean's. Such a window does not say the phrase."""
     morphs, markers = analysis.morphs, analysis.case_markers
     n = len(morphs)
     for a, u in enumerate(units):
