@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import NamedTuple, TextIO
 
 from .errors import InputError, InterviewerError, TranscriptError
+from .scoring.analysis import valid_text
 from .transcript import Transcript, list_transcripts, read_transcript
 
 FOLLOW_UP_SEP = "/follow-up-"
@@ -340,8 +341,10 @@ def attempt_from_record(r: dict, path: Path, line: int, session: str,
     if not isinstance(result, dict) or not isinstance(result.get("score"), (int, float)):
         raise _Unusable("it has no score (result.score)")
     answer = get("answer")
-    if not isinstance(answer, str):
-        answer = ""
+    # Undecodable terminal bytes reach the transcript as lone surrogates (written ASCII-escaped,
+    # nothing lost); read back they are U+FFFD, one for one as scoring read them, so offsets hold
+    # and review can print or write them.
+    answer = valid_text(answer) if isinstance(answer, str) else ""
     question = get("question") or result.get("question")
     if not question:
         raise _Unusable("it names no question")

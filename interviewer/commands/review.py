@@ -8,11 +8,11 @@ practice loop recorded. Hints and model answers come from the rubric each sessio
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 from ..errors import InputError
+from ..transcript import json_text
 from .stats import add_common_options
 
 HELP = "지난 세션 돌아보기: 답변, 근거 하이라이트, 놓친 포인트, 말하기 메모, 시도 비교, HTML 리포트"
@@ -95,8 +95,8 @@ def list_sessions(args, history) -> int:
     from ..report import percent, when
 
     if args.json:
-        print(json.dumps({"transcripts": str(history.directory),
-                          "sessions": [s.to_json() for s in history.sessions]}, ensure_ascii=False))
+        print(json_text({"transcripts": str(history.directory),
+                         "sessions": [s.to_json() for s in history.sessions]}))
         return 0
     if not history.sessions:
         print(f"기록이 없어요 ({history.directory}). interviewer practice 로 연습을 시작하세요.")
@@ -126,7 +126,7 @@ def show_session(args, history, questions) -> int:
         attempts = []
         for a in session.attempts:
             attempts.append({**a.to_json(), "rating": None if a.is_follow_up else rate(a).name.lower()})
-        print(json.dumps({"session": session.to_json(), "attempts": attempts}, ensure_ascii=False))
+        print(json_text({"session": session.to_json(), "attempts": attempts}))
         return 0
     print(render_session(session, questions, _paint()))
     return 0
@@ -217,7 +217,7 @@ def compare(args, history, questions) -> int:
     points = _point_rows(attempts)
     first_new, lost = changes(attempts)
     if args.json:
-        print(json.dumps({
+        print(json_text({
             "question": args.question,
             "prompt": attempts[-1].prompt,
             "key_points": [{"id": pid, "label": label} for pid, label in points],
@@ -227,7 +227,7 @@ def compare(args, history, questions) -> int:
                           "key_points": {k.id: k.status for k in a.points}} for a in attempts],
             "newly_covered": first_new,
             "no_longer_covered": lost,
-        }, ensure_ascii=False))
+        }))
         return 0
     print(render_compare(attempts, questions, _paint()))
     return 0

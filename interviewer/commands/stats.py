@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
-import json
+
+from ..transcript import json_text
 
 HELP = "진척도: 주제·핵심 포인트별 커버리지, 가장 약한 포인트, 연속 연습일, 오늘 복습할 질문"
 
@@ -77,7 +78,7 @@ def _run(args) -> int:
     history, questions = load(args)
     stats = build_stats(history, questions, args.now)
     if args.json:
-        print(json.dumps({"transcripts": str(history.directory), **stats.to_json()}, ensure_ascii=False))
+        print(json_text({"transcripts": str(history.directory), **stats.to_json()}))
         return 0
     if not history.sessions:
         print(f"기록이 없어요 ({history.directory}). interviewer practice 로 연습을 시작하세요.")

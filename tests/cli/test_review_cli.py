@@ -249,6 +249,29 @@ def test_commands_start_without_kiwi_and_errors_have_no_traceback(tmp_path):
         2, "", f"Error: no session 'nope' in {SAMPLES} (latest: 2025-03-08_194013)\n")
 
 
+def test_an_answer_with_undecodable_bytes_or_a_line_separator_reviews(tmp_path):
+    """Practice keeps undecodable terminal bytes (lone surrogates, the line written ASCII-escaped)
+    and U+2028: review prints, exports and writes JSON for them, each JSON object on one line."""
+    copy = tmp_path / "t"
+    shutil.copytree(SAMPLES, copy)
+    path = copy / "2025-03-08_194013.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    i = next(i for i, line in enumerate(lines) if json.loads(line)["type"] == "answer")
+    r = json.loads(lines[i])
+    r["answer"] += " \udcff\u2028끝"
+    lines[i] = json.dumps(r)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(ROOT), NO_COLOR="1", XDG_CACHE_HOME=str(tmp_path / "cache"))
+    for args in (["last"], ["last", "--json"], ["last", "--markdown", "-"], ["--html", str(tmp_path / "r.html")],
+                 ["--question", r["question"], "--json"]):
+        p = subprocess.run([sys.executable, "-m", "interviewer", "review", *args, "--transcripts", str(copy)],
+                           capture_output=True, env=env, cwd=ROOT, timeout=120)
+        assert (p.returncode, p.stderr) == (0, b""), (args, p.stderr.decode(errors="replace"))
+        if "--json" in args:
+            assert len(p.stdout.decode("utf-8").splitlines()) == 1
+            assert "\ufffd\u2028끝" in json.dumps(json.loads(p.stdout), ensure_ascii=False)
+
+
 @pytest.mark.parametrize("no_color", [False, True])
 def test_colour_on_a_terminal_unless_no_color(tmp_path, no_color):
     import pexpect
