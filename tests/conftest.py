@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -32,3 +33,20 @@ def mini_scorer(mini_rubric, analyzer):
     from interviewer.scoring.scorer import Scorer
 
     return Scorer(mini_rubric, analyzer)
+
+
+@pytest.fixture
+def edit_first_answer():
+    """edit(path, suffix): append ``suffix`` to the first answer of a transcript, the line written
+    ASCII-escaped as the transcript writer does for lone surrogates. Returns the edited record."""
+
+    def edit(path: Path, suffix: str) -> dict:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        i = next(i for i, line in enumerate(lines) if json.loads(line)["type"] == "answer")
+        record = json.loads(lines[i])
+        record["answer"] += suffix
+        lines[i] = json.dumps(record)
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return record
+
+    return edit

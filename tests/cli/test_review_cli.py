@@ -249,18 +249,12 @@ def test_commands_start_without_kiwi_and_errors_have_no_traceback(tmp_path):
         2, "", f"Error: no session 'nope' in {SAMPLES} (latest: 2025-03-08_194013)\n")
 
 
-def test_an_answer_with_undecodable_bytes_or_a_line_separator_reviews(tmp_path):
+def test_an_answer_with_undecodable_bytes_or_a_line_separator_reviews(tmp_path, edit_first_answer):
     """Practice keeps undecodable terminal bytes (lone surrogates, the line written ASCII-escaped)
     and U+2028: review prints, exports and writes JSON for them, each JSON object on one line."""
     copy = tmp_path / "t"
     shutil.copytree(SAMPLES, copy)
-    path = copy / "2025-03-08_194013.jsonl"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    i = next(i for i, line in enumerate(lines) if json.loads(line)["type"] == "answer")
-    r = json.loads(lines[i])
-    r["answer"] += " \udcff\u2028끝"
-    lines[i] = json.dumps(r)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    r = edit_first_answer(copy / "2025-03-08_194013.jsonl", " \udcff\u2028끝")
     env = dict(os.environ, PYTHONPATH=str(ROOT), NO_COLOR="1", XDG_CACHE_HOME=str(tmp_path / "cache"))
     for args in (["last"], ["last", "--json"], ["last", "--markdown", "-"], ["--html", str(tmp_path / "r.html")],
                  ["--question", r["question"], "--json"]):

@@ -161,17 +161,11 @@ def test_an_answer_without_a_score_is_skipped_naming_file_and_line(samples):
     assert [a.question for a in s.attempts] == ["sigmoid"]
 
 
-def test_undecodable_answer_bytes_read_back_as_replacement_characters(samples):
+def test_undecodable_answer_bytes_read_back_as_replacement_characters(samples, edit_first_answer):
     """Undecodable terminal bytes reach the transcript as lone surrogates (the line is written
     ASCII-escaped); read back they are U+FFFD, one for one, so offsets still hold and review can
     print them."""
-    path = samples / f"{NAMES[1]}.jsonl"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    i = next(i for i, line in enumerate(lines) if json.loads(line)["type"] == "answer")
-    r = json.loads(lines[i])
-    r["answer"] += " \udcff"
-    lines[i] = json.dumps(r)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    edit_first_answer(samples / f"{NAMES[1]}.jsonl", " \udcff")
     a = load_history(samples).sessions[1].attempts[0]
     assert a.answer.endswith(" \ufffd")
     a.answer.encode("utf-8")
