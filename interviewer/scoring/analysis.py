@@ -121,6 +121,7 @@ CONNECTIVE_ENDINGS = {
     "어서", "아서", "여서", "서", "라", "라서", "면", "으면", "거나", "든지", "다가", "므로", "으므로",
     "어도", "아도", "여도", "더라도", "는데요", "고요", "구요",
 }
+CONDITIONAL_ENDINGS = {"면", "으면"}  # -면: a condition (a clause boundary, one of CONNECTIVE_ENDINGS)
 CLAUSE_CONJUNCTIONS = {
     "그리고", "그래서", "근데", "그런데", "하지만", "그러나", "또한", "따라서", "그러면", "반면",
     "그러니까", "그니까", "그래도", "즉", "또", "그럼",
@@ -220,7 +221,8 @@ def _sign_of(morphs: tuple[Morph, ...], i: int) -> int:
 
 def content_units(morphs: tuple[Morph, ...], skip: set[int]) -> list[Unit]:
     """The ``content`` and ``lemmas`` steps: content morphemes as units, affixes merged.
-    ``skip``: indices of fillers and negators (marked by :func:`normalize`), never content."""
+    ``skip``: indices of fillers and negators (marked by :func:`normalize`), never content; a
+    bound taken into its number ('0 이상') is added to it."""
     units: list[Unit] = []
     pending_prefix: Morph | None = None
     prev_noun = False
@@ -318,7 +320,7 @@ def normalize(text: str, morphs: Iterable[Morph]) -> AnswerAnalysis:
             skip.add(i)
             # 'A 아니면 B' right after a noun is 'A or B' ('0이 아니면' still negates), and
             # '-잖아요' is Kiwi's 지+않+아요 but confirms rather than negates ("1이잖아요").
-            either = tag == "VCN" and 0 < i < last and morphs[i + 1].form in ("면", "으면") and morphs[i - 1].tag in NOUN_TAGS
+            either = tag == "VCN" and 0 < i < last and morphs[i + 1].form in CONDITIONAL_ENDINGS and morphs[i - 1].tag in NOUN_TAGS
             if not either and "잖" not in text[m.start:m.end] and not _few(morphs, i) and not _asks(morphs, i):
                 negators.append(i)
         elif tag in ("VA", "XR", "NNG") and is_unrelated(m) and _complement_of(morphs, i) >= 0:
@@ -329,7 +331,7 @@ def normalize(text: str, morphs: Iterable[Morph]) -> AnswerAnalysis:
             case_markers.append(i)
         if tag in _BOUNDARY_TAGS and is_boundary(m):
             # '-면 안 되다' (must not): the negation belongs to the clause before '면'.
-            if not (m.form in ("면", "으면") and i < last and morphs[i + 1].form == "안"):
+            if not (m.form in CONDITIONAL_ENDINGS and i < last and morphs[i + 1].form == "안"):
                 boundaries.append(i)
             if tag in _SENTENCE_END_TAGS and m.form not in JOINERS:
                 sentence_ends.append(i)

@@ -25,7 +25,7 @@ from rapidfuzz import fuzz, process
 
 from ..glossary import Glossary
 from ..rubric import KeyPoint, Question
-from .analysis import CASE_MARKERS, CONTENT_TAGS, DENIED_BEFORE, ENGLISH_NEGATORS, NOUN_TAGS, Analyzer, AnswerAnalysis, Unit, _lemma_key, _new_tuple, is_unrelated, normalize
+from .analysis import CASE_MARKERS, CONDITIONAL_ENDINGS, CONTENT_TAGS, DENIED_BEFORE, ENGLISH_NEGATORS, NOUN_TAGS, Analyzer, AnswerAnalysis, Unit, _lemma_key, _new_tuple, is_unrelated, normalize
 
 
 # The matching algorithm's revision, part of every signature: bump it whenever a change to this
@@ -642,13 +642,14 @@ def _target_stats(ti, target, cnt, placed, w, essential, seq, analysis, floor, n
     return TargetStats(support, conflict)
 
 
-CONDITIONAL_ENDINGS = {"면", "으면"}
+def _is_condition(m) -> bool:
+    return m.tag == "EC" and m.form in CONDITIONAL_ENDINGS
 
 
 def _in_condition(analysis: AnswerAnalysis, last: int) -> bool:
     """Does the clause of morpheme ``last`` end in a condition (-면: '비선형 함수가 없으면')?"""
     end = analysis.clause_end(last)
-    return end < len(analysis.morphs) and analysis.morphs[end].tag == "EC" and analysis.morphs[end].form in CONDITIONAL_ENDINGS
+    return end < len(analysis.morphs) and _is_condition(analysis.morphs[end])
 
 
 def _said_opposite(analysis: AnswerAnalysis, seq, after: int, first: int, last: int, opposite, same) -> bool:
@@ -687,7 +688,7 @@ def _after_negated_condition(analysis: AnswerAnalysis, first: int) -> bool:
     하면 … 느려요' says what happens without it: the opposite of the point is the point)?"""
     morphs = analysis.morphs
     for i in range(analysis.clause_start(first) - 1, analysis.sentence_start(first) - 1, -1):
-        if morphs[i].tag == "EC" and morphs[i].form in CONDITIONAL_ENDINGS and analysis.negations_between(analysis.clause_start(i), i):
+        if _is_condition(morphs[i]) and analysis.negations_between(analysis.clause_start(i), i):
             return True
     return False
 
