@@ -30,7 +30,7 @@ from .analysis import CASE_MARKERS, CONDITIONAL_ENDINGS, CONTENT_TAGS, DENIED_BE
 
 # The matching algorithm's revision, part of every signature: bump it whenever a change to this
 # module or to analysis.py can change a verdict, so that equal signatures mean equal scores.
-MATCHER = "m35"
+MATCHER = "m36"
 
 
 @dataclass(frozen=True)
@@ -272,6 +272,7 @@ class Target:
     negative: bool  # the phrase itself is negated ("중심이 0이 아님")
     expanded_from: str | None = None  # glossary concept id when added by expansion
     dense: bool = True  # matched against the answer without its light words
+    condition: frozenset[int] = frozenset()  # words of the phrase's -면 clause ('너무 작으면 | 수렴이 느림')
 
 
 class CompiledQuestion:
@@ -379,8 +380,17 @@ def compile_phrase(text: str, analysis: AnswerAnalysis, glossary: CompiledGlossa
     # keeps them: its negation is of the light words, and 음수 alone would take it.
     keep_light = negative and len(dense) == 1 and len(keys) > 2
     if dense and not keep_light:
-        return Target(owner, index, text, dense, negative, expanded_from, True)
-    return Target(owner, index, text, keys, negative, expanded_from, False)
+        keys, dense = dense, True
+    else:
+        dense = False
+    # A phrase 'C면 R' says R of C: the words before its last -면 are its condition, when
+    # words come after it ('확신하고 틀리면' is all condition).
+    ifs = [i for i, m in enumerate(analysis.morphs) if _is_condition(m) and i < units[-1].first]
+    said_if = {u.key for u in units if ifs and u.last < ifs[-1]}
+    condition = frozenset(k for k, key in enumerate(keys) if key in said_if)
+    if len(condition) == len(keys):
+        condition = frozenset()
+    return Target(owner, index, text, keys, negative, expanded_from, dense, condition)
 
 
 def content_signature(target: Target) -> tuple[str, ...]:
@@ -620,6 +630,8 @@ def _target_stats(ti, target, cnt, placed, w, essential, seq, analysis, floor, n
         matched = [seq[p] for p in sorted(spots)]
         if len(matched) > 1 and analysis.case_markers and _argument_of_another(analysis, matched):
             continue  # a matched noun is another predicate's subject or object
+        if target.condition and _result_of_another_condition(analysis, seq, picks, target.condition):
+            continue  # '너무 크면 수렴이 느려지고 너무 작으면 발산해요' is not '작으면 느림'
         if topics and _rival_topic(analysis, matched, *topics):
             continue  # said of another thing the question compares: '이터레이션은 전체 데이터를 한 번 돌고'
         a, b = matched[0], matched[-1]
@@ -650,6 +662,38 @@ def _in_condition(analysis: AnswerAnalysis, last: int) -> bool:
     """Does the clause of morpheme ``last`` end in a condition (-면: '비선형 함수가 없으면')?"""
     end = analysis.clause_end(last)
     return end < len(analysis.morphs) and _is_condition(analysis.morphs[end])
+
+
+def _result_of_another_condition(analysis: AnswerAnalysis, seq, picks, condition: frozenset[int]) -> bool:
+    """Does a 'C면 R' phrase's window join what the answer says under different conditions?
+    ('너무 크면 수렴이 느려지고 너무 작으면 발산해요' says neither '작으면 느림' nor '크면 발산').
+    It does when a result word comes before the last condition word the answer says in a -면
+    clause, or after that clause, a result of its own and another -면; or when a condition's
+    predicate is in an earlier -면 clause than that ('1보다 크면 … 소실되고 1보다 작으면 폭주'
+    is not '1보다 크면 폭주'). A noun may be shared ('학습률은 작으면 느리고 크면 발산'), and
+    stacked conditions share their result ('확신하고 틀리면, 정답 확률이 0이면 손실이 커져요')."""
+    said_if = [seq[p] for p, k, *_ in picks if k in condition and _in_condition(analysis, seq[p].last)]
+    if not said_if:
+        return False
+    last_if = max(u.last for u in said_if)
+    own = analysis.clause_end(last_if)  # the -면 of the last condition word
+    morphs, boundaries = analysis.morphs, analysis.boundaries
+    if any(analysis.clause_end(u.last) != own and morphs[u.first].tag not in NOUN_TAGS for u in said_if):
+        return True
+    for p, k, *_ in picks:
+        if k in condition:
+            continue
+        u = seq[p]
+        if u.first < last_if:
+            return True
+        result = False  # a clause that ends in another connective: the condition's own result
+        for i in boundaries[bisect.bisect_right(boundaries, own):bisect.bisect_left(boundaries, u.first)]:
+            if _is_condition(morphs[i]):
+                if result:
+                    return True
+            elif morphs[i].tag == "EC":
+                result = True
+    return False
 
 
 def _said_opposite(analysis: AnswerAnalysis, seq, after: int, first: int, last: int, opposite, same) -> bool:

@@ -247,3 +247,21 @@ def test_a_contrast_needs_both_sides(scorer, answer, expected):
 ])
 def test_a_bare_phrase_said_the_opposite_way(scorer, answer, kp, expected):
     assert verdict(scorer, answer, kp, "direction") == expected
+
+
+@pytest.mark.parametrize("answer,kp,expected", [
+    ("학습률이 너무 작으면 수렴이 느려요", "slow-if-small", "covered"),
+    ("학습률은 너무 작으면 수렴이 느리고 너무 크면 발산해요", "slow-if-small", "covered"),
+    ("학습률은 너무 작으면 수렴이 느리고 너무 크면 발산해요", "diverge-if-large", "covered"),  # a shared topic
+    # each result answers the other condition
+    ("학습률이 너무 크면 수렴이 느려지고 너무 작으면 발산해요", "slow-if-small", "not covered"),
+    ("학습률이 너무 크면 수렴이 느려지고 너무 작으면 발산해요", "diverge-if-large", "not covered"),
+    # stacked conditions share their result
+    ("학습률이 너무 작으면, 그러니까 0.00001처럼 작으면 수렴이 느려요", "slow-if-small", "covered"),
+    ("학습률이 너무 작으면 배치가 크면 수렴이 느려요", "slow-if-small", "covered"),
+    # a phrase that is all condition has no result to misplace
+    ("모델이 확신하고 틀리면 손실이 커져요", "confident-wrong", "covered"),
+])
+def test_a_result_answers_its_own_condition(scorer, answer, kp, expected):
+    got = verdict(scorer, answer, kp, "conditions")
+    assert got != "covered" if expected == "not covered" else got == expected
