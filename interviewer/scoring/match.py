@@ -386,7 +386,7 @@ def compile_phrase(text: str, analysis: AnswerAnalysis, glossary: CompiledGlossa
     # A phrase 'C면 R' says R of C: the words before its last -면 are its condition, when
     # words come after it ('확신하고 틀리면' is all condition).
     ifs = [i for i, m in enumerate(analysis.morphs) if _is_condition(m) and i < units[-1].first]
-    said_if = {u.key for u in units if ifs and u.last < ifs[-1]}
+    said_if = {u.key for u in units if u.last < ifs[-1]} if ifs else set()
     condition = frozenset(k for k, key in enumerate(keys) if key in said_if)
     if len(condition) == len(keys):
         condition = frozenset()
@@ -801,7 +801,7 @@ def span_negations(analysis: AnswerAnalysis, first: int, last: int, matched=None
     """How many negators govern the span of morphemes [first, last] — the same rule for answers
     and for the rubric's own phrases, so that a phrase always agrees with itself.
 
-    Scope: the clause of the span's last word (from the span's start if that is later), plus an
+    Scope: the clause of the span's last word (from the span's start if that is later), plus a
     negator just before the span ('못 배움', 'not zero-centered'); and only negators of the span's
     ``matched`` words (all its words when not given) or of a light verb after it (소실이 안
     생겨요), not of another content word (기울기가 0이 되어 갱신되지 않음: 않 negates 갱신;
