@@ -12,7 +12,7 @@ def render_explain(scorer, analysis, match: QuestionMatch, result: ScoreResult) 
     lines = ["[정규화 normalisation]"]
     for step, shown in explain_steps(analysis):
         lines.append(f"  {step:<10} {shown}")
-    synonyms = scorer.glossary.canonical(analysis.units, analysis.text)
+    synonyms = scorer.glossary.canonical(analysis)
     lines.append(f"  {'synonyms':<10} " + (" ".join(u.key for u in synonyms) or "(none)"))
     lines.append(f"[판단 matching]  threshold={t:g}  {scorer.signature}")
     for i, kp in enumerate(result.key_points):

@@ -763,7 +763,7 @@ def phrase_reach(sources: Sources, scorer, questions: list[Question] | None = No
             distinct, text_cols = [], []
             for a in analyses[lo:lo + chunk]:
                 cols = set()
-                for u in scorer.glossary.canonical(a.units, a.text):
+                for u in scorer.glossary.canonical(a):
                     ident = (u.key, u.surface)
                     if ident not in column:
                         column[ident] = len(distinct)

@@ -420,7 +420,7 @@ def _check_phrase(question: Question, kp, text: str, scored: list[Scored], score
 def _phrase_candidates(s: Scored, kp_index: int, near: Window | None, scorer, light, similarity_matrix) -> list[str]:
     """Runs of the answer's content words, in the clause around the near miss, that hold every
     word the key point's phrases reached there (and maybe words they did not): shortest first."""
-    units = scorer.glossary.canonical(s.analysis.units, s.analysis.text)
+    units = scorer.glossary.canonical(s.analysis)
     anchor = _anchor(s, units, kp_index, near, scorer, similarity_matrix)
     if not anchor:
         return []
@@ -495,7 +495,7 @@ def _synonym_candidates(s: Scored, kp_index: int, scorer, light) -> list[tuple[s
     if found is None:
         return []
     span, target = found
-    units = scorer.glossary.canonical(s.analysis.units, s.analysis.text)
+    units = scorer.glossary.canonical(s.analysis)
     inside = [j for j, u in enumerate(units) if u.start >= span.start and u.end <= span.end]
     if not inside:
         return []
@@ -507,7 +507,7 @@ def _synonym_candidates(s: Scored, kp_index: int, scorer, light) -> list[tuple[s
     if len(missing) != 1:
         return []
     phrase = scorer.analyze(target.text)
-    p_units = [u for u in scorer.glossary.canonical(phrase.units, phrase.text) if u.key == missing[0]]
+    p_units = [u for u in scorer.glossary.canonical(phrase) if u.key == missing[0]]
     if not p_units:
         return []
     partner, cls = _word(phrase, p_units[0])

@@ -266,6 +266,13 @@ def content_units(morphs: tuple[Morph, ...], skip: set[int]) -> list[Unit]:
                 prev_noun = False
                 units.append(_new_tuple(Unit, (key, start, end, first, last)))
                 continue
+        if tag == "MM" and m.form == "다른" and i and morphs[i - 1].form == "서로":
+            # '서로 다른' is 다르다 (different), however Kiwi tags it: out of context it reads the
+            # determiner 다른 (other) and drops it, in an answer often the adjective.
+            units.append(_new_tuple(Unit, ("다르", m.start, m.end, i, i)))
+            pending_prefix = None
+            prev_noun = False
+            continue
         if (tag not in CONTENT_TAGS and not (tag == "MM" and m.form in CONTENT_DETERMINERS)) or i in skip:
             pending_prefix = None
             prev_noun = False
@@ -626,6 +633,7 @@ PARTICLES_AFTER_SYMBOL = {
 
 
 APOSTROPHES = {"'", "\u2019"}
+GLUED_DETERMINERS = {"그", "이", "저"}
 
 
 def _morphs(tokens, offset: int = 0) -> list[Morph]:
@@ -651,6 +659,13 @@ def _morphs(tokens, offset: int = 0) -> list[Morph]:
                 symbol_end = start + t.len  # β1과 β2
             elif tag in ("NNG", "NNP", "NNB") and form in PARTICLES_AFTER_SYMBOL:
                 tag = PARTICLES_AFTER_SYMBOL[form]
+        elif tag in ("NNG", "NNP", "XPN") and out and out[-1].tag in ("MM", "IC") and out[-1].form in GLUED_DETERMINERS \
+                and out[-1].end == start:
+            # In a sentence Kiwi may read a noun's first letter as a determiner or a filler, which it
+            # does not alone ('그리드 서치를' -> 그/MM + 리드 + 서치, '이진 분류' -> 이/MM + 진 + 분류,
+            # '저차원' -> 저/IC + 차원). Those are written apart from the next word: glued, they are its start.
+            word = out.pop()
+            form, start = word.form + form, word.start
         elif tag == "SL" and form in ("t", "T") and len(out) > 1 and out[-1].form in APOSTROPHES \
                 and out[-1].start == start - 1 and out[-2].tag == "SL" and out[-2].end == start - 1:
             # Kiwi splits "aren't" into aren + ' + t: one word again, so that it negates

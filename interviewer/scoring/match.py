@@ -18,19 +18,19 @@ from __future__ import annotations
 import bisect
 import functools
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Iterable, NamedTuple
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
 from ..glossary import Glossary
 from ..rubric import KeyPoint, Question
-from .analysis import CASE_MARKERS, CONDITIONAL_ENDINGS, CONTENT_TAGS, DENIED_BEFORE, ENGLISH_NEGATORS, NOUN_TAGS, Analyzer, AnswerAnalysis, Unit, _lemma_key, _new_tuple, is_unrelated, normalize
+from .analysis import CASE_MARKERS, CONDITIONAL_ENDINGS, CONTENT_TAGS, DENIED_BEFORE, DROP_SUFFIXES, ENGLISH_NEGATORS, NOUN_TAGS, Analyzer, AnswerAnalysis, _lemma_key, _new_tuple, is_unrelated, normalize
 
 
 # The matching algorithm's revision, part of every signature: bump it whenever a change to this
 # module or to analysis.py can change a verdict, so that equal signatures mean equal scores.
-MATCHER = "m36"
+MATCHER = "m37"
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,9 @@ class CUnit(NamedTuple):
 class CompiledGlossary:
     """The glossary analysed once with the analyzer: a longest-match table of term units."""
 
-    def __init__(self, glossary: Glossary, analyzer: Analyzer):
+    def __init__(self, glossary: Glossary, analyzer: Analyzer, phrase_words: Iterable[str] = ()):
+        """``phrase_words``: the rubric's phrases' written words, found whole however Kiwi splits
+        them (see split_words)."""
         self.glossary = glossary
         terms = [(g.id, t) for g in glossary.synonyms for t in g.terms]
         analyses = [normalize(t, ms) for (_, t), ms in zip(terms, analyzer.morphemes(t for _, t in terms))]
@@ -170,16 +172,28 @@ class CompiledGlossary:
             entries.sort(key=lambda e: -len(e[0]))
         self._single = {keys[0]: gid for keys, gid in self.owner.items() if len(keys) == 1}
         self.surfaces = {g: tuple(sorted(s)) for g, s in surfaces.items()}
+        # The glossary's terms and the phrases' written words that Kiwi reads as one noun, alone or
+        # in a sentence, for split_words (a term stands for its group).
+        words = {t: "@" + gid for (gid, t), a in zip(terms, analyses) if _one_noun(t, a.morphs)}
+        phrase_words = sorted(set(phrase_words) - words.keys())
+        alone = analyzer.morphemes(phrase_words)
+        said = analyzer.morphemes(f"이건 {w} 얘기예요. {w}{_object_particle(w)} 써요." for w in phrase_words)
+        for w, ms, sentences in zip(phrase_words, alone, said):
+            if _one_noun(w, ms) or any(_one_noun(w, [m]) for m in sentences):
+                words[w] = "@" + self._single[w] if w in self._single else w
+        self.words = _word_table(words.items())
         self.antonyms: dict[str, set[str]] = {}
         for a, b in glossary.antonyms:
             self.antonyms.setdefault("@" + a, set()).add("@" + b)
             self.antonyms.setdefault("@" + b, set()).add("@" + a)
 
-    def canonical(self, units: tuple[Unit, ...], text: str = "") -> list[CUnit]:
-        """Units with glossary terms replaced by their group ('@gradient'), longest term first.
-        A unit that starts no term is looked up once more by its verb stem (빠름 -> 빠르).
-        With the units' ``text``, a multi-word Hangul term is also found by its letters over
-        whole units (spaces ignored, nothing between them), however Kiwi split it."""
+    def canonical(self, analysis: AnswerAnalysis) -> list[CUnit]:
+        """The analysis' units with glossary terms replaced by their group ('@gradient'), longest
+        term first. A unit that starts no term is looked up once more by its verb stem (빠름 ->
+        빠르). However Kiwi split it, a multi-word Hangul term is also found by its letters over
+        whole units (spaces ignored, nothing between them), and a one-word term by its letters
+        at the start of a written word (see split_words)."""
+        units, text = analysis.units, analysis.text
         out: list[CUnit] = []
         i, n = 0, len(units)
         table, single = self._table, self._single
@@ -215,7 +229,7 @@ class CompiledGlossary:
             else:
                 out.append(_new_tuple(CUnit, (key, jamo(key), u.start, u.end, u.first, u.last)))
                 i += 1
-        return out
+        return split_words(out, analysis, self.words)
 
     def _spelled_at(self, units, i: int, text: str) -> tuple[int, str] | None:
         """(units spanned, group) of the longest spelled term starting at unit ``i`` that spans
@@ -235,6 +249,77 @@ class CompiledGlossary:
             if len(keys) >= best[0] and tuple(u.key for u in units[i:i + len(keys)]) == keys:
                 return None  # the unit lookup finds a term at least as long
         return best
+
+
+def _one_noun(word: str, morphs) -> bool:
+    return len(morphs) == 1 and morphs[0].tag in ("NNG", "NNP") and morphs[0].form == word
+
+
+def _object_particle(word: str) -> str:
+    return "을" if (ord(word[-1]) - 0xAC00) % 28 else "를"  # after a final consonant: 을
+
+
+def _is_word(key: str) -> bool:
+    return len(key) >= 2 and all("가" <= ch <= "힣" for ch in key)
+
+
+def _word_table(entries) -> dict[str, list[tuple[str, str]]]:
+    """{first two letters: [(word, key)], longest word first} of the Hangul words among ``entries``."""
+    table: dict[str, list[tuple[str, str]]] = {}
+    for word, key in entries:
+        if _is_word(word):
+            table.setdefault(word[:2], []).append((word, key))
+    for words in table.values():
+        words.sort(key=lambda e: -len(e[0]))
+    return table
+
+
+# What Kiwi cuts a noun into ('절편' -> 절/NNG + 편/NNB, '다항' -> 다/MAG + 항/NNG, '크로스' -> 크/IC +
+# 로스): never a verb or an ending, whose letters fuse ('빠져나감' is not '빠져나가'), nor a determiner
+# ('희소한' read 희소 + 한/MM is 희소하다), nor a suffix normalisation drops ('단어별' is 단어).
+WORD_PIECE_TAGS = frozenset({"NNG", "NNP", "NNB", "NR", "MAG", "IC", "XPN", "XSN"})
+
+
+def split_words(units: list[CUnit], analysis: AnswerAnalysis, table: dict[str, list[tuple[str, str]]]) -> list[CUnit]:
+    """Units with each phrase word or one-word glossary term (``table``: CompiledGlossary.words)
+    that Kiwi split made one unit again. Alone Kiwi reads '보폭', '절편', '빅데이터' as one noun; in
+    some sentences as two (보+폭, 절+편, 빅+데이터), and a phrase word then matches no answer word,
+    or the other way round. A word counts when it is the start of a written word (from a unit or
+    the pieces glued before it), ends where a morpheme ends, and all its pieces are nouns,
+    adverbs or the like (WORD_PIECE_TAGS)."""
+    text, morphs = analysis.text, analysis.morphs
+    out: list[CUnit] = []
+    i, n = 0, len(units)
+    while i < n:
+        u = units[i]
+        first = u.first
+        floor = units[i - 1].last if i else -1
+        while first - 1 > floor and morphs[first - 1].end == morphs[first].start and morphs[first - 1].tag in WORD_PIECE_TAGS:
+            first -= 1  # a piece that is no unit of its own: '오/IC 분류' (오분류)
+        s = morphs[first].start
+        found = None
+        if s == 0 or not "가" <= text[s - 1] <= "힣":
+            for word, key in table.get(text[s:s + 2], ()):
+                end = s + len(word)
+                if (end > u.end or first < u.first) and text.startswith(word, s):
+                    last = u.last
+                    while last + 1 < len(morphs) and morphs[last + 1].end <= end:
+                        last += 1
+                    pieces = morphs[first:last + 1]
+                    if morphs[last].end == end and all(m.tag in WORD_PIECE_TAGS and not (m.tag == "XSN" and m.form in DROP_SUFFIXES)
+                                                       for m in pieces):
+                        found = (key, end, last)
+                        break
+        if found is None:
+            out.append(u)
+            i += 1
+            continue
+        key, end, last = found
+        out.append(_new_tuple(CUnit, (key, "" if key.startswith("@") else jamo(key), s, end, first, last)))
+        i += 1
+        while i < n and units[i].start < end:
+            i += 1
+    return out
 
 
 def _is_verb_term(term: str) -> bool:
@@ -361,7 +446,7 @@ class CompiledQuestion:
 
 def compile_phrase(text: str, analysis: AnswerAnalysis, glossary: CompiledGlossary, owner: str, index: int,
                    expanded_from: str | None = None) -> Target | None:
-    units = glossary.canonical(analysis.units, analysis.text)
+    units = glossary.canonical(analysis)
     if not units:
         return None
     keys = tuple(u.key for u in units)
@@ -489,7 +574,7 @@ def match_question(cq: CompiledQuestion, analysis: AnswerAnalysis, glossary: Com
     any threshold (its support is lower, and a conflict lower than the point's support never
     counts), so scoring prunes; lint and ``--explain`` read every phrase's own statistics and
     don't."""
-    units = glossary.canonical(analysis.units, analysis.text)
+    units = glossary.canonical(analysis)
     targets = cq.targets
     empty = TargetStats(None, None)
     stats: list[TargetStats] = [empty] * len(targets)

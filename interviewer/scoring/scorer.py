@@ -6,6 +6,7 @@ is deterministic: the same signature and the same answer give the same result.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, deque
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -38,6 +39,20 @@ def glossary_nouns(glossary) -> list[str]:
 
 
 
+HANGUL_WORD = re.compile("[가-힣]{2,}")
+
+
+def phrase_words(rubric) -> set[str]:
+    """The written Hangul words (2+ letters) of the rubric's phrases and glossary concepts:
+    CompiledGlossary finds those Kiwi reads as one noun whole, however it splits them."""
+    texts = [p for c in rubric.glossary.concepts for p in c.phrases]
+    for q in rubric.questions:
+        points = [*q.key_points, *(kp for f in q.follow_ups for kp in f.key_points)]
+        texts += [p for kp in points for p in kp.phrases]
+        texts += [p for m in q.misconceptions for p in m.phrases]
+    return {w for t in texts for w in HANGUL_WORD.findall(t)}
+
+
 class Scorer:
     def __init__(self, rubric: Rubric, analyzer: Analyzer, settings: MatchSettings | None = None,
                  glossary: CompiledGlossary | None = None):
@@ -51,7 +66,7 @@ class Scorer:
         if glossary is None:
             if hasattr(analyzer, "add_words"):
                 analyzer.add_words(glossary_nouns(rubric.glossary))
-            glossary = CompiledGlossary(rubric.glossary, analyzer)
+            glossary = CompiledGlossary(rubric.glossary, analyzer, phrase_words(rubric))
         self.glossary = glossary
         self._compiled: dict[str, CompiledQuestion] = {}
         self._concepts = self._compile_concepts()
@@ -159,7 +174,7 @@ class Scorer:
         return [(i, p, f"bank {b.id}/{kp.id}") for b, kp, i in best for p in kp.phrases]
 
     def _prompt_words(self, prompt: str) -> set[str]:
-        units = self.glossary.canonical(self.analyze(prompt).units, prompt)
+        units = self.glossary.canonical(self.analyze(prompt))
         return {u.key for u in units} - LIGHT_KEYS
 
     def compiled(self, question: Question) -> CompiledQuestion:
@@ -178,8 +193,7 @@ class Scorer:
         in a clause whose topic is a rival says nothing of this point (match._rival_topic)."""
         prompt = self._prompt_words(question.prompt)
         labels = [kp.label for kp in question.key_points]
-        named = [frozenset(u.key for u in self.glossary.canonical(a.units, text)) & prompt
-                 for text, a in zip(labels, self.analyze_many(labels))]
+        named = [frozenset(u.key for u in self.glossary.canonical(a)) & prompt for a in self.analyze_many(labels)]
         out = {}
         for i, anchors in enumerate(named):
             rivals = frozenset().union(*(n for j, n in enumerate(named) if j != i)) - anchors

@@ -265,3 +265,25 @@ def test_a_bare_phrase_said_the_opposite_way(scorer, answer, kp, expected):
 def test_a_result_answers_its_own_condition(scorer, answer, kp, expected):
     got = verdict(scorer, answer, kp, "conditions")
     assert got != "covered" if expected == "not covered" else got == expected
+
+
+@pytest.mark.parametrize("answer,kp,expected", [
+    # Kiwi reads '보폭' alone as one noun, after '알기로는' as 보+폭
+    ("제가 알기로는 보폭을 써요", "stride", "covered"),
+    ("보폭이 너무 크면 튀어요", "stride", "covered"),
+    ("제가 알기로는 보를 써요", "stride", "missed"),  # a piece alone is not the word
+    # '그리드 서치를' was read 그/MM + 리드 + 서치: a determiner glued to a noun is its first letter
+    ("음 그러니까 그리드 서치를 써요", "grid", "covered"),
+    ("그 리드 타임이 길어요", "grid", "missed"),  # written apart, 그 is a determiner
+    # '서로 다른' is 다르다, whether Kiwi reads 다른 as the adjective or the determiner
+    ("어느 쪽이든 서로 다른 실수를 하는 모델을 모아야 효과가 크고요", "diverse", "covered"),
+    ("다른 모델의 실수를 고쳐요", "diverse", "missed"),  # 'another' model's mistake
+    # only a whole word, from the start of a written word to the end of a morpheme
+    ("크로스 검증을 해요", "ce", "missed"),
+    ("의사역행렬을 써요", "inverse", "missed"),
+    ("의사역행렬을 써요", "pinv", "covered"),
+    # a compound Kiwi splits even alone ('예측값' = 예측 + 값) keeps its parts
+    ("여러 모델 예측값을 평균 내요", "pred-mean", "covered"),
+])
+def test_a_word_is_read_the_same_in_a_phrase_and_in_an_answer(scorer, answer, kp, expected):
+    assert verdict(scorer, answer, kp, "split-words") == expected
