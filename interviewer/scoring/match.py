@@ -264,13 +264,15 @@ def _is_word(key: str) -> bool:
 
 
 def _word_table(entries) -> dict[str, list[tuple[str, str]]]:
-    """{first two letters: [(word, key)], longest word first} of the Hangul words among ``entries``."""
+    """{first two letters: [(word, key)], longest word first} of the Hangul words among ``entries``,
+    and under "" the set of their proper prefixes."""
     table: dict[str, list[tuple[str, str]]] = {}
     for word, key in entries:
         if _is_word(word):
             table.setdefault(word[:2], []).append((word, key))
     for words in table.values():
         words.sort(key=lambda e: -len(e[0]))
+    table[""] = {w[:k] for words in table.values() for w, _ in words for k in range(1, len(w))}
     return table
 
 
@@ -288,10 +290,19 @@ def split_words(units: list[CUnit], analysis: AnswerAnalysis, table: dict[str, l
     the pieces glued before it), ends where a morpheme ends, and all its pieces are nouns,
     adverbs or the like (WORD_PIECE_TAGS)."""
     text, morphs = analysis.text, analysis.morphs
+    starts = table.get("")  # the words' proper prefixes: a unit that is none starts no longer word
+    tried = {i for i, u in enumerate(units) if text[u.start:u.end] in starts or (
+        u.first and morphs[u.first - 1].end == u.start and morphs[u.first - 1].tag in WORD_PIECE_TAGS)}
+    if not tried:
+        return units
     out: list[CUnit] = []
     i, n = 0, len(units)
     while i < n:
         u = units[i]
+        if i not in tried:
+            out.append(u)
+            i += 1
+            continue
         first = u.first
         floor = units[i - 1].last if i else -1
         while first - 1 > floor and morphs[first - 1].end == morphs[first].start and morphs[first - 1].tag in WORD_PIECE_TAGS:
