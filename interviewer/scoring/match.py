@@ -181,7 +181,7 @@ class CompiledGlossary:
         for w, ms, sentences in zip(phrase_words, alone, said):
             if _one_noun(w, ms) or any(_one_noun(w, [m]) for m in sentences):
                 words[w] = "@" + self._single[w] if w in self._single else w
-        self.words = _word_table(words.items())
+        self.words, self.word_starts = _word_table(words.items())
         self.antonyms: dict[str, set[str]] = {}
         for a, b in glossary.antonyms:
             self.antonyms.setdefault("@" + a, set()).add("@" + b)
@@ -229,7 +229,7 @@ class CompiledGlossary:
             else:
                 out.append(_new_tuple(CUnit, (key, jamo(key), u.start, u.end, u.first, u.last)))
                 i += 1
-        return split_words(out, analysis, self.words)
+        return split_words(out, analysis, self.words, self.word_starts)
 
     def _spelled_at(self, units, i: int, text: str) -> tuple[int, str] | None:
         """(units spanned, group) of the longest spelled term starting at unit ``i`` that spans
@@ -263,17 +263,16 @@ def _is_word(key: str) -> bool:
     return len(key) >= 2 and all("가" <= ch <= "힣" for ch in key)
 
 
-def _word_table(entries) -> dict[str, list[tuple[str, str]]]:
-    """{first two letters: [(word, key)], longest word first} of the Hangul words among ``entries``,
-    and under "" the set of their proper prefixes."""
+def _word_table(entries) -> tuple[dict[str, list[tuple[str, str]]], frozenset[str]]:
+    """({first two letters: [(word, key)], longest word first}, their proper prefixes) of the
+    Hangul words among ``entries``."""
     table: dict[str, list[tuple[str, str]]] = {}
     for word, key in entries:
         if _is_word(word):
             table.setdefault(word[:2], []).append((word, key))
     for words in table.values():
         words.sort(key=lambda e: -len(e[0]))
-    table[""] = {w[:k] for words in table.values() for w, _ in words for k in range(1, len(w))}
-    return table
+    return table, frozenset(w[:k] for words in table.values() for w, _ in words for k in range(1, len(w)))
 
 
 # What Kiwi cuts a noun into ('절편' -> 절/NNG + 편/NNB, '다항' -> 다/MAG + 항/NNG, '크로스' -> 크/IC +
@@ -282,15 +281,16 @@ def _word_table(entries) -> dict[str, list[tuple[str, str]]]:
 WORD_PIECE_TAGS = frozenset({"NNG", "NNP", "NNB", "NR", "MAG", "IC", "XPN", "XSN"})
 
 
-def split_words(units: list[CUnit], analysis: AnswerAnalysis, table: dict[str, list[tuple[str, str]]]) -> list[CUnit]:
-    """Units with each phrase word or one-word glossary term (``table``: CompiledGlossary.words)
+def split_words(units: list[CUnit], analysis: AnswerAnalysis, table: dict[str, list[tuple[str, str]]],
+                starts: frozenset[str]) -> list[CUnit]:
+    """Units with each phrase word or one-word glossary term (``table``, ``starts``: _word_table)
     that Kiwi split made one unit again. Alone Kiwi reads '보폭', '절편', '빅데이터' as one noun; in
     some sentences as two (보+폭, 절+편, 빅+데이터), and a phrase word then matches no answer word,
     or the other way round. A word counts when it is the start of a written word (from a unit or
     the pieces glued before it), ends where a morpheme ends, and all its pieces are nouns,
     adverbs or the like (WORD_PIECE_TAGS)."""
     text, morphs = analysis.text, analysis.morphs
-    starts = table.get("")  # the words' proper prefixes: a unit that is none starts no longer word
+    # A unit whose letters start no longer word, with no piece glued before it, is left as it is.
     tried = {i for i, u in enumerate(units) if text[u.start:u.end] in starts or (
         u.first and morphs[u.first - 1].end == u.start and morphs[u.first - 1].tag in WORD_PIECE_TAGS)}
     if not tried:
