@@ -179,7 +179,7 @@ class CompiledGlossary:
         alone = analyzer.morphemes(phrase_words)
         said = analyzer.morphemes(f"이건 {w} 얘기예요. {w}{_object_particle(w)} 써요." for w in phrase_words)
         for w, ms, sentences in zip(phrase_words, alone, said):
-            if _one_noun(w, ms) or any(_one_noun(w, [m]) for m in sentences):
+            if _one_noun(w, ms) or any(_is_noun(w, m) for m in sentences):
                 words[w] = "@" + self._single[w] if w in self._single else w
         self.words, self.word_starts = _word_table(words.items())
         self.antonyms: dict[str, set[str]] = {}
@@ -251,24 +251,24 @@ class CompiledGlossary:
         return best
 
 
+def _is_noun(word: str, m) -> bool:
+    return m.form == word and m.tag in ("NNG", "NNP")
+
+
 def _one_noun(word: str, morphs) -> bool:
-    return len(morphs) == 1 and morphs[0].tag in ("NNG", "NNP") and morphs[0].form == word
+    return len(morphs) == 1 and _is_noun(word, morphs[0])
 
 
 def _object_particle(word: str) -> str:
     return "을" if (ord(word[-1]) - 0xAC00) % 28 else "를"  # after a final consonant: 을
 
 
-def _is_word(key: str) -> bool:
-    return len(key) >= 2 and all("가" <= ch <= "힣" for ch in key)
-
-
 def _word_table(entries) -> tuple[dict[str, list[tuple[str, str]]], frozenset[str]]:
     """({first two letters: [(word, key)], longest word first}, their proper prefixes) of the
-    Hangul words among ``entries``."""
+    words of two or more letters among ``entries`` (Hangul nouns)."""
     table: dict[str, list[tuple[str, str]]] = {}
     for word, key in entries:
-        if _is_word(word):
+        if len(word) >= 2:
             table.setdefault(word[:2], []).append((word, key))
     for words in table.values():
         words.sort(key=lambda e: -len(e[0]))
@@ -290,22 +290,21 @@ def split_words(units: list[CUnit], analysis: AnswerAnalysis, table: dict[str, l
     the pieces glued before it), ends where a morpheme ends, and all its pieces are nouns,
     adverbs or the like (WORD_PIECE_TAGS)."""
     text, morphs = analysis.text, analysis.morphs
-    # A unit whose letters start no longer word, with no piece glued before it, is left as it is.
-    tried = {i for i, u in enumerate(units) if text[u.start:u.end] in starts or (
-        u.first and morphs[u.first - 1].end == u.start and morphs[u.first - 1].tag in WORD_PIECE_TAGS)}
-    if not tried:
-        return units
+
+    def glued_piece(k: int) -> bool:  # morpheme k is a piece written together with the next one
+        return morphs[k].end == morphs[k + 1].start and morphs[k].tag in WORD_PIECE_TAGS
+
     out: list[CUnit] = []
     i, n = 0, len(units)
     while i < n:
         u = units[i]
-        if i not in tried:
-            out.append(u)
+        first = u.first
+        if text[u.start:u.end] not in starts and not (first and glued_piece(first - 1)):
+            out.append(u)  # it starts no longer word, and no piece is glued before it
             i += 1
             continue
-        first = u.first
         floor = units[i - 1].last if i else -1
-        while first - 1 > floor and morphs[first - 1].end == morphs[first].start and morphs[first - 1].tag in WORD_PIECE_TAGS:
+        while first - 1 > floor and glued_piece(first - 1):
             first -= 1  # a piece that is no unit of its own: '오/IC 분류' (오분류)
         s = morphs[first].start
         found = None
