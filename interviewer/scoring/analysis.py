@@ -337,8 +337,10 @@ def normalize(text: str, morphs: Iterable[Morph]) -> AnswerAnalysis:
         if tag in CASE_MARKERS and i and morphs[i - 1].tag in NOUN_TAGS:
             case_markers.append(i)
         if tag in _BOUNDARY_TAGS and is_boundary(m):
-            # '-면 안 되다' (must not): the negation belongs to the clause before '면'.
-            if not (m.form in CONDITIONAL_ENDINGS and i < last and morphs[i + 1].form == "안"):
+            # '-면 안 되다' (must not): the negation belongs to the clause before '면'; in 'X 때문이
+            # 아니다' 때문 ends no reason clause, and the denial is of X.
+            if not (m.form in CONDITIONAL_ENDINGS and i < last and morphs[i + 1].form == "안") \
+                    and not (m.form in CAUSAL_NOUNS and _cause_denied(morphs, i)):
                 boundaries.append(i)
             if tag in _SENTENCE_END_TAGS and m.form not in JOINERS:
                 sentence_ends.append(i)
@@ -353,6 +355,16 @@ def normalize(text: str, morphs: Iterable[Morph]) -> AnswerAnalysis:
         sentence_ends=tuple(sentence_ends),
         case_markers=tuple(case_markers),
     )
+
+
+def _cause_denied(morphs, i: int) -> bool:
+    """Is the cause noun at ``i`` the complement of 아니다 ('GPU 때문이 아니에요', '덕분은 아니고')?"""
+    for j in range(i + 1, min(i + 3, len(morphs))):
+        if morphs[j].tag == "VCN":
+            return True
+        if not morphs[j].tag.startswith("J"):
+            return False
+    return False
 
 
 QUESTION_ENDINGS = {"ᆫ지", "는지", "은지"}  # '… 아닌지 확인해요', '안 맞는지 봐요'

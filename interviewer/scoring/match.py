@@ -30,7 +30,7 @@ from .analysis import CASE_MARKERS, CONDITIONAL_ENDINGS, CONTENT_TAGS, DENIED_BE
 
 # The matching algorithm's revision, part of every signature: bump it whenever a change to this
 # module or to analysis.py can change a verdict, so that equal signatures mean equal scores.
-MATCHER = "m37"
+MATCHER = "m38"
 
 
 @dataclass(frozen=True)
@@ -892,6 +892,10 @@ def _argument_of_another(analysis: AnswerAnalysis, units: list[CUnit]) -> bool:
     return False
 
 
+# Nouns whose denial denies the clause they stand in: '드롭아웃은 성장에 큰 영향이 없었어요'.
+DENIAL_CARRIERS = {"영향", "도움", "소용", "쓸모"}
+
+
 def span_negations(analysis: AnswerAnalysis, first: int, last: int, matched=None) -> int:
     """How many negators govern the span of morphemes [first, last] — the same rule for answers
     and for the rubric's own phrases, so that a phrase always agrees with itself.
@@ -937,6 +941,8 @@ def span_negations(analysis: AnswerAnalysis, first: int, last: int, matched=None
             if own(host):
                 return False
             m = morphs[host]
+        if m.form in DENIAL_CARRIERS and m.tag == "NNG":
+            return False  # 'X는 (별) 영향이 없다 / 도움이 안 된다' denies what the clause says X does
         if m.tag == "NNB" and host and morphs[host - 1].tag in ("SN", "NR", "MM"):
             return True  # a count: '한 번만이 아니라 세 번' denies 한 번
         return m.tag in CONTENT_TAGS and _lemma_key(m) not in LIGHT_KEYS

@@ -287,3 +287,16 @@ def test_a_result_answers_its_own_condition(scorer, answer, kp, expected):
 ])
 def test_a_word_is_read_the_same_in_a_phrase_and_in_an_answer(scorer, answer, kp, expected):
     assert verdict(scorer, answer, kp, "split-words") == expected
+
+
+@pytest.mark.parametrize("answer,kp,expected", [
+    ("GPU 덕분에 학습이 빨라졌어요", "gpu", "covered"),
+    ("성장한 건 GPU 때문이 아니에요", "gpu", "contradicted"),  # 아니다 denies the cause, not 때문
+    ("GPU 덕분은 아니고 데이터가 많아져서예요", "gpu", "contradicted"),
+    ("GPU는 성장에 큰 영향이 없었어요", "gpu", "contradicted"),  # no effect: the clause's X did nothing
+    ("GPU는 학습에 별 도움이 안 됐어요", "gpu", "contradicted"),
+    ("GPU는 학습 속도에 큰 영향을 줬어요", "gpu", "covered"),
+    ("지표는 가중치 업데이트에 영향을 주지 않아요", "no-update", "covered"),  # the phrase says 영향 itself
+])
+def test_a_denied_effect_or_cause_denies_its_subject(scorer, answer, kp, expected):
+    assert verdict(scorer, answer, kp, "denials") == expected
