@@ -340,7 +340,7 @@ def normalize(text: str, morphs: Iterable[Morph]) -> AnswerAnalysis:
             # '-면 안 되다' (must not): the negation belongs to the clause before '면'; in 'X 때문이
             # 아니다' 때문 ends no reason clause, and the denial is of X.
             if not (m.form in CONDITIONAL_ENDINGS and i < last and morphs[i + 1].form == "안") \
-                    and not (m.form in CAUSAL_NOUNS and _cause_denied(morphs, i)):
+                    and not (m.form in CAUSAL_NOUNS and copula_negated(morphs, i)):
                 boundaries.append(i)
             if tag in _SENTENCE_END_TAGS and m.form not in JOINERS:
                 sentence_ends.append(i)
@@ -357,9 +357,9 @@ def normalize(text: str, morphs: Iterable[Morph]) -> AnswerAnalysis:
     )
 
 
-def _cause_denied(morphs, i: int) -> bool:
-    """Is the cause noun at ``i`` the complement of 아니다 ('GPU 때문이 아니에요', '덕분은 아니고')?"""
-    for j in range(i + 1, min(i + 3, len(morphs))):
+def copula_negated(morphs, host: int) -> bool:
+    """Is the noun at ``host`` the complement of '아니다' (N이/가 아니다, 'GPU 때문이 아니에요')?"""
+    for j in range(host + 1, min(host + 3, len(morphs))):
         if morphs[j].tag == "VCN":
             return True
         if not morphs[j].tag.startswith("J"):

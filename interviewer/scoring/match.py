@@ -25,7 +25,7 @@ from rapidfuzz import fuzz, process
 
 from ..glossary import Glossary
 from ..rubric import KeyPoint, Question
-from .analysis import CASE_MARKERS, CONDITIONAL_ENDINGS, CONTENT_TAGS, DENIED_BEFORE, DROP_SUFFIXES, ENGLISH_NEGATORS, NOUN_TAGS, Analyzer, AnswerAnalysis, _lemma_key, _new_tuple, is_unrelated, normalize
+from .analysis import CASE_MARKERS, CONDITIONAL_ENDINGS, CONTENT_TAGS, DENIED_BEFORE, DROP_SUFFIXES, ENGLISH_NEGATORS, NOUN_TAGS, Analyzer, AnswerAnalysis, _lemma_key, _new_tuple, copula_negated, is_unrelated, normalize
 
 
 # The matching algorithm's revision, part of every signature: bump it whenever a change to this
@@ -948,7 +948,7 @@ def span_negations(analysis: AnswerAnalysis, first: int, last: int, matched=None
         return m.tag in CONTENT_TAGS and _lemma_key(m) not in LIGHT_KEYS
 
     # '아니다' negates its whole complement ('전체 평균 같은 개념도 아니고요'), whatever its head noun.
-    return analysis.negations_between(lo, hi, lambda negator, host: foreign(negator, host) and not _copula_negated(morphs, host))
+    return analysis.negations_between(lo, hi, lambda negator, host: foreign(negator, host) and not copula_negated(morphs, host))
 
 
 ENGLISH_CLAUSE_WORDS = {"and", "or", "but", "so", "because", "while", "which", "that", "if", "when", "than"}
@@ -969,13 +969,3 @@ def _english_negator_before(morphs, first: int, reach: int = 4) -> int:
         if word in ENGLISH_CLAUSE_WORDS:
             break
     return first
-
-
-def _copula_negated(morphs, host: int) -> bool:
-    """Is the noun at ``host`` the complement of '아니다' (N이/가 아니다)?"""
-    for j in range(host + 1, min(host + 3, len(morphs))):
-        if morphs[j].tag == "VCN":
-            return True
-        if not morphs[j].tag.startswith("J"):
-            return False
-    return False
