@@ -636,7 +636,7 @@ def match_question(cq: CompiledQuestion, analysis: AnswerAnalysis, glossary: Com
                 topic_keys = _topic_keys(units, analysis)
             st = stats[ti] = _target_stats(ti, t, cnt, placed, min(cnt + slack, m), cq.essential[ti], seq,
                                            analysis, floor, negations, topics and (topics, topic_keys),
-                                           cq.opposite[ti])
+                                           cq.opposite[ti], prune)
             if prune and st.support is not None:
                 key = (t.owner, t.index)
                 best[key] = max(best.get(key, no_best), (st.support.score, -ti))
@@ -666,14 +666,17 @@ def _sentence_view(units: list[CUnit], analysis: AnswerAnalysis, gap: int, dense
 
 
 def _target_stats(ti, target, cnt, placed, w, essential, seq, analysis, floor, negations, topics=None,
-                  opposite=None, max_spans=6) -> TargetStats:
+                  opposite=None, support_ends=False, max_spans=6) -> TargetStats:
     """Best supporting and best contradicting window of one phrase of ``cnt`` words.
 
     ``placed`` lists (position, word k, |similarity|, similarity) of the phrase's matches in the
     answer view, by position. Window i covers positions [i, i + w); in it each phrase word
     counts with its best match (the first one on a tie), and the window's score is the mean
     over the phrase's words. Windows at or above ``floor`` are examined best first (earlier
-    first on a tie), up to ``max_spans`` distinct spans, for their polarity."""
+    first on a tie), up to ``max_spans`` distinct spans, for their polarity. ``support_ends``:
+    stop at the best support, as scoring may: a conflict found after it is no higher, and a
+    point's conflict counts only when it beats the point's best support or when that support is
+    below the threshold (and the conflict then is too), at any threshold."""
     # A window's content changes only where a match enters (i = p - w + 1) or leaves (p + 1):
     # the first window of each content stands for the rest, which would repeat its span.
     positions = [m[0] for m in placed]
@@ -744,7 +747,7 @@ def _target_stats(ti, target, cnt, placed, w, essential, seq, analysis, floor, n
                 support = span
         elif conflict is None:
             conflict = span
-        if support is not None and conflict is not None:
+        if support is not None and (conflict is not None or support_ends):
             break
     return TargetStats(support, conflict)
 
