@@ -1,7 +1,7 @@
 """Scoring prunes phrases that cannot beat their key point's best support, and stops reading a
-phrase's windows at its best support (match_question's ``prune``). The verdicts, similarities, evidence and misconception hits must be exactly those
-of the full statistics, at any threshold: checked on every example answer of the bank, with
-real Kiwi."""
+phrase's windows at its best support (match_question's ``prune``). The verdicts, similarities,
+evidence and misconception hits must be exactly those of the full statistics, at any threshold:
+checked on every example answer of the bank, with real Kiwi."""
 
 from __future__ import annotations
 
