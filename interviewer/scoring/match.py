@@ -171,6 +171,12 @@ class CompiledGlossary:
         for entries in self._table.values():
             entries.sort(key=lambda e: -len(e[0]))
         self._single = {keys[0]: gid for keys, gid in self.owner.items() if len(keys) == 1}
+        # canonical's lookup: terms of two or more units by their first two, longest first
+        self._pairs: dict[tuple[str, str], list[tuple[tuple[str, ...], str]]] = {}
+        for entries in self._table.values():
+            for keys, gid in entries:
+                if len(keys) > 1:
+                    self._pairs.setdefault(keys[:2], []).append((keys, gid))
         self.surfaces = {g: tuple(sorted(s)) for g, s in surfaces.items()}
         # The glossary's terms and the phrases' written words that Kiwi reads as one noun, alone or
         # in a sentence, for split_words (a term stands for its group).
@@ -196,7 +202,7 @@ class CompiledGlossary:
         units, text = analysis.units, analysis.text
         out: list[CUnit] = []
         i, n = 0, len(units)
-        table, single = self._table, self._single
+        table, single, pairs = self._table, self._single, self._pairs
         keys_of = tuple([u.key for u in units])
         prefixes = self._spelled_prefixes if text else ()
         while i < n:
@@ -210,25 +216,24 @@ class CompiledGlossary:
                     out.append(_new_tuple(CUnit, ("@" + gid, "", u.start, last.end, u.first, last.last)))
                     i += k
                     continue
-            entries = table.get(key)
-            if entries is None:
-                gid = single.get(_verb_stem(key))
-                if gid is None:
-                    out.append(_new_tuple(CUnit, (key, jamo(key), u.start, u.end, u.first, u.last)))
-                else:
-                    out.append(_new_tuple(CUnit, ("@" + gid, "", u.start, u.end, u.first, u.last)))
-                i += 1
-                continue
-            for keys, gid in entries:
-                k = len(keys)
-                if k == 1 or keys_of[i:i + k] == keys:
-                    last = units[i + k - 1]
-                    out.append(_new_tuple(CUnit, ("@" + gid, "", u.start, last.end, u.first, last.last)))
-                    i += k
+            k = 0
+            for keys, gid in pairs.get(keys_of[i:i + 2], ()):  # the longest term of 2+ units here
+                if len(keys) == 2 or keys_of[i:i + len(keys)] == keys:
+                    k = len(keys)
                     break
             else:
+                gid = single.get(key)
+                if gid is not None:
+                    k = 1
+                elif key not in table:  # a unit that starts no term: its verb stem may be one
+                    gid = single.get(_verb_stem(key))
+            if gid is None:
                 out.append(_new_tuple(CUnit, (key, jamo(key), u.start, u.end, u.first, u.last)))
                 i += 1
+            else:
+                last = units[i + k - 1] if k else u
+                out.append(_new_tuple(CUnit, ("@" + gid, "", u.start, last.end, u.first, last.last)))
+                i += k or 1
         return split_words(out, analysis, self.words, self.word_starts)
 
     def _spelled_at(self, units, i: int, text: str) -> tuple[int, str] | None:
