@@ -216,24 +216,21 @@ class CompiledGlossary:
                     out.append(_new_tuple(CUnit, ("@" + gid, "", u.start, last.end, u.first, last.last)))
                     i += k
                     continue
-            k = 0
-            for keys, gid in pairs.get(keys_of[i:i + 2], ()):  # the longest term of 2+ units here
+            k, gid = 1, None
+            for keys, group in pairs.get(keys_of[i:i + 2], ()):  # the longest term of 2+ units here
                 if len(keys) == 2 or keys_of[i:i + len(keys)] == keys:
-                    k = len(keys)
+                    k, gid = len(keys), group
                     break
             else:
                 gid = single.get(key)
-                if gid is not None:
-                    k = 1
-                elif key not in table:  # a unit that starts no term: its verb stem may be one
+                if gid is None and key not in table:  # a unit that starts no term: its verb stem may be one
                     gid = single.get(_verb_stem(key))
             if gid is None:
                 out.append(_new_tuple(CUnit, (key, jamo(key), u.start, u.end, u.first, u.last)))
-                i += 1
             else:
-                last = units[i + k - 1] if k else u
+                last = units[i + k - 1]
                 out.append(_new_tuple(CUnit, ("@" + gid, "", u.start, last.end, u.first, last.last)))
-                i += k or 1
+            i += k
         return split_words(out, analysis, self.words, self.word_starts)
 
     def _spelled_at(self, units, i: int, text: str) -> tuple[int, str] | None:
