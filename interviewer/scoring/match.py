@@ -30,7 +30,7 @@ from .analysis import CASE_MARKERS, CONDITIONAL_ENDINGS, CONTENT_TAGS, DENIED_BE
 
 # The matching algorithm's revision, part of every signature: bump it whenever a change to this
 # module or to analysis.py can change a verdict, so that equal signatures mean equal scores.
-MATCHER = "m38"
+MATCHER = "m39"
 
 
 @dataclass(frozen=True)
@@ -725,8 +725,9 @@ def _target_stats(ti, target, cnt, placed, w, essential, seq, analysis, floor, n
         if len(seen) > max_spans:
             break
         flips = [m[3] < 0 for m in picks].count(True)  # antonyms standing in for words
-        if flips == len(picks):
-            continue  # only antonyms: '많이' alone says nothing about a '소량 데이터' point
+        if flips == len(picks) and not _after_negated_condition(analysis, seq[first_u].first):
+            continue  # only antonyms: '많이' alone says nothing about a '소량 데이터' point,
+            # but '루트 d_k로 안 나누면 불안정해요' says a '학습 안정' point turned round (below)
         matched = [seq[p] for p in sorted(spots)]
         if len(matched) > 1 and analysis.case_markers and _argument_of_another(analysis, matched):
             continue  # a matched noun is another predicate's subject or object
@@ -741,6 +742,8 @@ def _target_stats(ti, target, cnt, placed, w, essential, seq, analysis, floor, n
         negative = (negations[span_key] + flips) % 2 == 1
         if negative and not target.negative and not flips and _in_condition(analysis, b.last):
             negative = False  # 'X가 없으면 …' supposes, it does not deny
+        elif negative != target.negative and flips and _after_negated_condition(analysis, a.first):
+            negative = not negative  # '스케일링을 안 하면 수렴이 느려요' says the point, turned round
         if negative == target.negative and opposite is not None and _said_opposite(analysis, seq, max(spots), a.first, b.last, *opposite):
             negative = not negative
         span = Span(-neg_score, a.start, b.end, ti)

@@ -243,10 +243,27 @@ def test_a_contrast_needs_both_sides(scorer, answer, expected):
     ("수렴 속도는 오히려 시그모이드보다 느려요", "fast", "contradicted"),  # the point's phrases say 빠르다
     ("수렴 속도가 느리지 않아요", "fast", "covered"),  # the opposite, negated
     ("스케일링을 안 하면 수렴 속도가 느려요", "fast", "covered"),  # said of the case without it
+    ("스케일링을 안 하면 수렴이 느려요", "fast", "covered"),  # the phrase's own word, turned round
+    ("스케일링을 하면 수렴이 느려요", "fast", "contradicted"),
     ("데이터가 부족할 때 쓰는 경우가 많아요", "data", "covered"),  # 많아요 is said of 경우
 ])
 def test_a_bare_phrase_said_the_opposite_way(scorer, answer, kp, expected):
     assert verdict(scorer, answer, kp, "direction") == expected
+
+
+@pytest.mark.parametrize("answer,expected", [
+    ("루트 d_k로 안 나누면 학습이 불안정해져요", "covered"),  # the opposite of the point, without what it is about
+    ("루트 d_k로 나누면 학습이 불안정해져요", "missed"),  # an antonym alone says nothing
+    ("학습이 불안정해져요", "missed"),
+])
+def test_the_opposite_after_a_negated_condition(scorer, answer, expected):
+    assert verdict(scorer, answer, "stable", "stability") == expected
+
+
+def test_a_negated_result_after_a_negated_condition_still_denies(scorer):
+    # only an antonym turns round: a point may be what happens without something
+    assert verdict(scorer, "활성화 함수가 없으면 여러 층이 결국 선형이에요", "collapse", "stability") == "covered"
+    assert verdict(scorer, "활성화 함수가 없으면 여러 층이 결국 선형이 아니에요", "collapse", "stability") == "contradicted"
 
 
 @pytest.mark.parametrize("answer,kp,expected", [
