@@ -528,7 +528,15 @@ def similarity_entries(cq: CompiledQuestion, units: list[CUnit]) -> dict[int, di
     matches answer unit ``j``, in [cutoff, 1], or -ANTONYM when the answer unit is the row's
     glossary antonym (감소 for 증가: polarity flips). Exact keys win, then fuzzy (jamo) matches,
     then antonyms. Most phrase words are absent from any one answer, so this is sparse."""
+    return _entries_and_tops(cq, units)[0]
+
+
+def _entries_and_tops(cq: CompiledQuestion, units: list[CUnit]) -> tuple[dict[int, dict[int, float]], dict[int, float]]:
+    """:func:`similarity_entries`, and for each of its rows a value no lower than the row's
+    largest absolute similarity (equal to it but where a fuzzy match replaced an antonym),
+    kept as the entries are written: the bound that pruning sums."""
     entries: dict[int, dict[int, float]] = {}
+    tops: dict[int, float] = {}
     key_rows, antonym_rows = cq.key_rows, cq.antonym_rows
     min_jamo = cq.settings.min_fuzzy_jamo
     fuzzy: dict[str, list[int]] = {}  # surface -> answer units
@@ -537,10 +545,13 @@ def similarity_entries(cq: CompiledQuestion, units: list[CUnit]) -> dict[int, di
         if rows:
             for r in rows:
                 entries.setdefault(r, {})[j] = 1.0
+                tops[r] = 1.0
         rows = antonym_rows.get(u.key)
         if rows:
             for r in rows:
                 entries.setdefault(r, {}).setdefault(j, -ANTONYM)
+                if tops.get(r, 0.0) < ANTONYM:
+                    tops[r] = ANTONYM
         if u.surface and len(u.surface) >= min_jamo:
             fuzzy.setdefault(u.surface, []).append(j)
     if fuzzy and cq.probe_strs:
@@ -565,7 +576,9 @@ def similarity_entries(cq: CompiledQuestion, units: list[CUnit]) -> dict[int, di
                     for j in fuzzy[surfaces[c]]:
                         if v > row.get(j, 0.0):  # a fuzzy match outranks an antonym, never an exact key
                             row[j] = v
-    return entries
+                    if v > tops.get(r, 0.0):
+                        tops[r] = v
+    return entries, tops
 
 
 def similarity_matrix(cq: CompiledQuestion, units: list[CUnit]) -> np.ndarray:
@@ -592,7 +605,7 @@ def match_question(cq: CompiledQuestion, analysis: AnswerAnalysis, glossary: Com
     stats: list[TargetStats] = [empty] * len(targets)
     if not units or not targets:
         return QuestionMatch(cq.question, tuple(targets), tuple(stats), analysis.text)
-    entries = similarity_entries(cq, units)
+    entries, tops = _entries_and_tops(cq, units)
     floor = cq.settings.floor
     gap = cq.max_width - 1
     views: dict[bool, tuple[dict[int, int], int, list]] = {}
@@ -603,9 +616,9 @@ def match_question(cq: CompiledQuestion, analysis: AnswerAnalysis, glossary: Com
     # order, as _target_stats sums, so that the bound holds in floating point too).
     # A phrase's rows are consecutive and in word order, and a missing row adds an exact 0.0.
     totals: dict[int, float] = {}
-    for r in sorted(entries):
+    for r in sorted(tops):
         ti = row_target[r]
-        totals[ti] = totals.get(ti, 0.0) + max(map(abs, entries[r].values()))
+        totals[ti] = totals.get(ti, 0.0) + tops[r]
     bound: dict[int, float] = {}
     for ti, total in totals.items():
         mean = total / row_count[ti]
