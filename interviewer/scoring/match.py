@@ -523,18 +523,14 @@ class QuestionMatch:
     text: str
 
 
-def similarity_entries(cq: CompiledQuestion, units: list[CUnit]) -> dict[int, dict[int, float]]:
+def similarity_entries(cq: CompiledQuestion, units: list[CUnit]) -> tuple[dict[int, dict[int, float]], dict[int, float]]:
     """The nonzero similarities {row: {answer unit j: value}}: how well phrase unit ``row``
     matches answer unit ``j``, in [cutoff, 1], or -ANTONYM when the answer unit is the row's
     glossary antonym (감소 for 증가: polarity flips). Exact keys win, then fuzzy (jamo) matches,
-    then antonyms. Most phrase words are absent from any one answer, so this is sparse."""
-    return _entries_and_tops(cq, units)[0]
-
-
-def _entries_and_tops(cq: CompiledQuestion, units: list[CUnit]) -> tuple[dict[int, dict[int, float]], dict[int, float]]:
-    """:func:`similarity_entries`, and for each of its rows a value no lower than the row's
-    largest absolute similarity (equal to it but where a fuzzy match replaced an antonym),
-    kept as the entries are written: the bound that pruning sums."""
+    then antonyms. Most phrase words are absent from any one answer, so this is sparse.
+    Also {row: top}, kept as the entries are written: a value no lower than the row's largest
+    absolute similarity (equal to it but where a fuzzy match replaced an antonym), the bound
+    that pruning sums."""
     entries: dict[int, dict[int, float]] = {}
     tops: dict[int, float] = {}
     key_rows, antonym_rows = cq.key_rows, cq.antonym_rows
@@ -584,7 +580,7 @@ def _entries_and_tops(cq: CompiledQuestion, units: list[CUnit]) -> tuple[dict[in
 def similarity_matrix(cq: CompiledQuestion, units: list[CUnit]) -> np.ndarray:
     """S[row, j]: :func:`similarity_entries` as a dense (rows, answer units) array."""
     S = np.zeros((cq.n_rows, len(units)), dtype=np.float32)
-    for r, row in similarity_entries(cq, units).items():
+    for r, row in similarity_entries(cq, units)[0].items():
         for j, v in row.items():
             S[r, j] = v
     return S
@@ -605,7 +601,7 @@ def match_question(cq: CompiledQuestion, analysis: AnswerAnalysis, glossary: Com
     stats: list[TargetStats] = [empty] * len(targets)
     if not units or not targets:
         return QuestionMatch(cq.question, tuple(targets), tuple(stats), analysis.text)
-    entries, tops = _entries_and_tops(cq, units)
+    entries, tops = similarity_entries(cq, units)
     floor = cq.settings.floor
     gap = cq.max_width - 1
     views: dict[bool, tuple[dict[int, int], int, list]] = {}
@@ -738,9 +734,11 @@ def _target_stats(ti, target, cnt, placed, w, essential, seq, analysis, floor, n
         if len(seen) > max_spans:
             break
         flips = [m[3] < 0 for m in picks].count(True)  # antonyms standing in for words
-        if flips == len(picks) and not _after_negated_condition(analysis, seq[first_u].first):
-            continue  # only antonyms: '많이' alone says nothing about a '소량 데이터' point,
-            # but '루트 d_k로 안 나누면 불안정해요' says a '학습 안정' point turned round (below)
+        # an antonym after a negated condition says the point turned round ('스케일링을 안 하면 …
+        # 느려요'; '루트 d_k로 안 나누면 불안정해요' is a '학습 안정' point)
+        turned = flips > 0 and _after_negated_condition(analysis, seq[first_u].first)
+        if flips == len(picks) and not turned:
+            continue  # only antonyms: '많이' alone says nothing about a '소량 데이터' point
         matched = [seq[p] for p in sorted(spots)]
         if len(matched) > 1 and analysis.case_markers and _argument_of_another(analysis, matched):
             continue  # a matched noun is another predicate's subject or object
@@ -755,8 +753,8 @@ def _target_stats(ti, target, cnt, placed, w, essential, seq, analysis, floor, n
         negative = (negations[span_key] + flips) % 2 == 1
         if negative and not target.negative and not flips and _in_condition(analysis, b.last):
             negative = False  # 'X가 없으면 …' supposes, it does not deny
-        elif negative != target.negative and flips and _after_negated_condition(analysis, a.first):
-            negative = not negative  # '스케일링을 안 하면 수렴이 느려요' says the point, turned round
+        elif negative != target.negative and turned:
+            negative = not negative
         if negative == target.negative and opposite is not None and _said_opposite(analysis, seq, max(spots), a.first, b.last, *opposite):
             negative = not negative
         span = Span(-neg_score, a.start, b.end, ti)
