@@ -30,7 +30,7 @@ from .analysis import CASE_MARKERS, CONDITIONAL_ENDINGS, CONTENT_TAGS, DENIED_BE
 
 # The matching algorithm's revision, part of every signature: bump it whenever a change to this
 # module or to analysis.py can change a verdict, so that equal signatures mean equal scores.
-MATCHER = "m39"
+MATCHER = "m40"
 
 
 @dataclass(frozen=True)
@@ -152,6 +152,10 @@ class CompiledGlossary:
                 # in an answer they are verbs, whose unit is the lemma without -다 ('줄여' -> 줄이).
                 keys = (term[:-1],)
             why = None if len(keys) == 1 and keys[0] == term[:-1] else _unusable(term, a)
+            if not why and len(keys) == 1 and keys[0] != term and _is_number(keys[0]):
+                # '셋' (a set) alone is Kiwi's native number three: as a term it would make every
+                # 3 and '세 개' in an answer a set. '학습 셋' (two units) keeps its group.
+                why = f"reads as the number {keys[0]}"
             if why:
                 self.skipped.append((gid, term, why))
                 continue
