@@ -29,13 +29,12 @@ from accuracy import DATA, LABEL_SETS, split_labels  # noqa: E402
 
 from interviewer.evaluate import load_labels  # noqa: E402
 from interviewer.rubric import load_rubric  # noqa: E402
+from interviewer.scoring.match import _is_number  # noqa: E402
 
 KINDS = ("antonym", "number", "negator", "other words")
 
 
 def kind_of(scorer, question, kp_index: int, analysis, evidence_start: int) -> str:
-    from interviewer.scoring.match import _is_number
-
     glossary = scorer.glossary
     targets = [t for t in scorer.compiled(question).targets if t.owner == "kp" and t.index == kp_index]
     words = set().union(*(t.keys for t in targets))

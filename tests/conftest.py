@@ -35,6 +35,15 @@ def mini_scorer(mini_rubric, analyzer):
     return Scorer(mini_rubric, analyzer)
 
 
+@pytest.fixture(scope="session")
+def bank_scorer(analyzer):
+    """A scorer of the bundled bank (its glossary takes a few seconds to compile): never changed by tests."""
+    from interviewer.rubric import bank_dir, load_rubric
+    from interviewer.scoring.scorer import Scorer
+
+    return Scorer(load_rubric(bank_dir()), analyzer)
+
+
 @pytest.fixture
 def edit_first_answer():
     """edit(path, suffix): append ``suffix`` to the first answer of a transcript, the line written

@@ -157,10 +157,9 @@ def test_a_question_with_one_key_point_borrows_too(tmp_path, analyzer):
     assert covered(scorer, "sigmoid-cons", "층을 지날 때마다 0.25 이하가 곱해져서 지수적으로 줄어들어요", "vanishing")
 
 
-def test_the_bank_itself_borrows_nothing(analyzer):
-    bank = Scorer(load_rubric(), analyzer)
-    assert not borrowed(bank, "seed-sigmoid")
-    assert "|bank-" not in bank.signature
+def test_the_bank_itself_borrows_nothing(bank_scorer):
+    assert not borrowed(bank_scorer, "seed-sigmoid")
+    assert "|bank-" not in bank_scorer.signature
 
 
 LOSS_COST = """\

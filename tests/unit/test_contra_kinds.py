@@ -9,16 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from interviewer.rubric import bank_dir, load_rubric
-from interviewer.scoring.scorer import Scorer
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 import contra_kinds  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def bank_scorer(analyzer):
-    return Scorer(load_rubric(bank_dir()), analyzer)
 
 
 @pytest.mark.parametrize("question, point, answer, kind", [

@@ -6,14 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from interviewer.rubric import bank_dir, load_rubric
-from interviewer.scoring.scorer import Scorer
-
-
-@pytest.fixture(scope="module")
-def bank_scorer(analyzer):
-    return Scorer(load_rubric(bank_dir()), analyzer)
-
 
 def keys(scorer, text):
     return [u.key for u in scorer.glossary.canonical(scorer.analyze(text))]

@@ -5,16 +5,7 @@ checked on every example answer of the bank, with real Kiwi."""
 
 from __future__ import annotations
 
-import pytest
-
-from interviewer.rubric import bank_dir, load_rubric
 from interviewer.scoring.match import MatchSettings
-from interviewer.scoring.scorer import Scorer
-
-
-@pytest.fixture(scope="module")
-def bank_scorer(analyzer):
-    return Scorer(load_rubric(bank_dir()), analyzer)
 
 
 def test_pruned_scores_equal_full_scores(bank_scorer):
